@@ -1,0 +1,10 @@
+from providers.presets.base import DEFAULT_MAPPING, Preset
+
+PRESET = Preset(
+    key="cognito",
+    label="AWS Cognito",
+    domain_label="User pool issuer URL",
+    domain_help="https://cognito-idp.<region>.amazonaws.com/<user pool id> (Cognito → User pools → Overview).",
+    client_help="Cognito → your user pool → App integration → App clients.",
+    mapping={**DEFAULT_MAPPING, "groups": "cognito:groups"},
+)

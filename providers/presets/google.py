@@ -1,0 +1,9 @@
+from providers.presets.base import Preset
+
+PRESET = Preset(
+    key="google",
+    label="Google",
+    discovery="https://accounts.google.com/.well-known/openid-configuration",
+    domain_label="",
+    client_help="Google Cloud console → APIs & Services → Credentials → OAuth 2.0 Client IDs.",
+)

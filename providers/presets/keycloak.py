@@ -1,0 +1,10 @@
+from providers.presets.base import DEFAULT_MAPPING, Preset
+
+PRESET = Preset(
+    key="keycloak",
+    label="Keycloak",
+    domain_label="Realm URL",
+    domain_help="e.g. https://sso.example.com/realms/acme (Realm settings → Endpoints).",
+    client_help="Clients → your client → Credentials (client authentication on).",
+    mapping={**DEFAULT_MAPPING, "groups": "groups"},
+)

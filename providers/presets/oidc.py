@@ -1,0 +1,9 @@
+from providers.presets.base import Preset
+
+PRESET = Preset(
+    key="oidc",
+    label="Generic OpenID Connect (discovery URL)",
+    discovery=None,
+    domain_label="",
+    client_help="Your provider's client registration page.",
+)

@@ -1,0 +1,3 @@
+from sso_gateway.celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,15 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from tenants.models import Tenant
+
+
+def home(request):
+    """The gateway's front page: what it is and where to go (customers arrive on tenant links)."""
+    tenants = Tenant.objects.filter(is_active=True).order_by("name")[:50] if request.user.is_staff else []
+    return render(request, "home.html", {"tenants": tenants})
+
+
+def healthz(request):
+    """The process is alive (no dependency is checked: that is /readyz's job)."""
+    return HttpResponse("ok", content_type="text/plain")

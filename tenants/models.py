@@ -1,0 +1,162 @@
+"""Tenants (one Jira site each), who administers them, their Jira connection, service desks and sync runs.
+
+Every tenant-owned model reaches `Tenant` through a chain of foreign keys; the admin's
+`TenantScopedAdmin` and the isolation test find that chain by introspection, so a model
+added later is scoped (and tested) without naming it anywhere.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+
+from tenants.fields import EncryptedTextField
+from tenants.validators import validate_outbound_url, validate_tenant_slug
+
+
+class Tenant(models.Model):
+    slug = models.SlugField(
+        max_length=50,
+        unique=True,
+        validators=[validate_tenant_slug],
+        help_text="Appears in every customer link, e.g. /acme/portal/1/. Changing it breaks links already shared.",
+    )
+    name = models.CharField(max_length=200, help_text="Shown to customers on the sign-in and portal pages.")
+    is_active = models.BooleanField(
+        "active", default=True, help_text="An inactive tenant's links answer “not available”; nothing syncs."
+    )
+    logo_url = models.URLField(blank=True, help_text="Optional logo shown in the portal header (https).")
+    brand_color = models.CharField(
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour like #0052cc.")],
+        help_text="Optional accent colour for the portal, e.g. #0052cc.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:home", kwargs={"tenant_slug": self.slug})
+
+
+class TenantMembership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Administrator (full control of this tenant)"
+        VIEWER = "viewer", "Viewer (read-only)"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tenant_memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ADMIN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "user"], name="uniq_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.tenant} ({self.get_role_display()})"
+
+
+class JiraConnection(models.Model):
+    class AuthMode(models.TextChoices):
+        CLASSIC = "classic", "Classic API token of a user account (Basic auth on the site URL)"
+        SCOPED = "scoped", "Scoped API token of an Atlassian service account (via api.atlassian.com)"
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="jira")
+    site_url = models.URLField(
+        "site URL",
+        validators=[validate_outbound_url],
+        help_text="Your Jira site, e.g. https://acme.atlassian.net (the address bar when you open Jira).",
+    )
+    auth_mode = models.CharField(max_length=16, choices=AuthMode.choices, default=AuthMode.CLASSIC)
+    email = models.EmailField(
+        "service-account email",
+        help_text="The account the gateway acts as. It must be a Jira administrator.",
+    )
+    api_token = EncryptedTextField(
+        "API token",
+        help_text="Create it at id.atlassian.com → Security → API tokens (a service account's token: "
+        "admin.atlassian.com → Directory → Service accounts). Stored encrypted; never shown again.",
+    )
+    cloud_id = models.CharField(
+        "cloud id",
+        max_length=64,
+        blank=True,
+        help_text="Filled in by Verify for scoped tokens (from /_edge/tenant_info).",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Jira connection"
+
+    def __str__(self) -> str:
+        return f"Jira {self.site_url}"
+
+
+class ServiceDesk(models.Model):
+    class Access(models.TextChoices):
+        ANY_CUSTOMER = "any", "Any signed-in customer of the tenant"
+        RESTRICTED = "restricted", "Only customers in the groups or organizations below"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="service_desks")
+    jira_id = models.CharField("Jira service desk id", max_length=32)
+    project_id = models.CharField(max_length=32, blank=True)
+    project_key = models.CharField(max_length=32, blank=True)
+    project_name = models.CharField(max_length=255, blank=True)
+    portal_url = models.URLField("Jira portal URL", max_length=500, blank=True)
+    is_active = models.BooleanField("active", default=True)
+    access = models.CharField(max_length=16, choices=Access.choices, default=Access.ANY_CUSTOMER)
+    allowed_groups = models.JSONField(default=list, blank=True, help_text="IdP group names (restricted access).")
+    allowed_organizations = models.JSONField(default=list, blank=True, help_text="JSM organization names.")
+    last_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["project_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "jira_id"], name="uniq_desk_per_tenant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_name or self.project_key} ({self.project_key})"
+
+    def get_absolute_url(self) -> str:
+        """The substitute link customers follow: keyed by Jira's desk id, so renames never change it."""
+        return reverse("portal:desk", kwargs={"tenant_slug": self.tenant.slug, "desk_id": self.jira_id})
+
+
+class SyncRun(models.Model):
+    class Outcome(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCESS = "success", "Succeeded"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped (another sync was running)"
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Schedule"
+        ADMIN = "admin", "Admin (Sync now)"
+        COMMAND = "command", "Command line"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="sync_runs")
+    trigger = models.CharField(max_length=16, choices=Trigger.choices, default=Trigger.SCHEDULE)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.RUNNING)
+    desks_seen = models.PositiveIntegerField(default=0)
+    desks_created = models.PositiveIntegerField(default=0)
+    desks_updated = models.PositiveIntegerField(default=0)
+    desks_deactivated = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+
+    def __str__(self) -> str:
+        return f"Sync of {self.tenant} at {self.started_at:%Y-%m-%d %H:%M} ({self.get_outcome_display()})"
