@@ -17,6 +17,8 @@ from sso_gateway import devkeys
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("GATEWAY_VAR_DIR", default=str(BASE_DIR / "var")))
 
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
+
 env = environ.Env()
 env.read_env(BASE_DIR / ".env", overwrite=False)
 

@@ -1,0 +1,52 @@
+"""Fixtures every test may use. Feature-specific fixtures live in the conftest.py of their folder."""
+
+import pytest
+from django.test import Client
+
+from sso_gateway.celery import app as celery_app
+from tests.factories import TenantFactory, TenantMembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings, tmp_path):
+    # Tests never reach the internet; local fakes listen on plain http://127.0.0.1.
+    settings.GATEWAY_ALLOW_INSECURE_HTTP = True
+    settings.GATEWAY_BASE_URL = "http://testserver"
+    # Tasks run in-process unless a test starts a real worker (tests/.../test_worker.py).
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def tenant(db):
+    return TenantFactory(slug="acme", name="Acme Support")
+
+
+@pytest.fixture
+def other_tenant(db):
+    return TenantFactory(slug="globex", name="Globex Help")
+
+
+@pytest.fixture
+def operator(db):
+    return UserFactory(username="operator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def operator_client(operator):
+    client = Client()
+    client.force_login(operator)
+    return client
+
+
+def admin_client_for(tenant, *, role="admin", username=None):
+    """A logged-in test client of a staff user who administers `tenant`."""
+    membership = TenantMembershipFactory(
+        tenant=tenant, role=role, user__username=username or f"{tenant.slug}-{role}", user__is_staff=True
+    )
+    client = Client()
+    client.force_login(membership.user)
+    client.user = membership.user
+    return client
