@@ -6,6 +6,9 @@ from django.test import Client
 from sso_gateway.celery import app as celery_app
 from tests.factories import TenantFactory, TenantMembershipFactory, UserFactory
 
+# The fakes' fixtures (test identity providers, fake JSM), available to every test.
+pytest_plugins = ["tests.fakes.oidc.fixtures", "tests.fakes.panva.fixtures", "tests.fakes.jsm.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
