@@ -67,6 +67,8 @@ GATEWAY_HTTP_TIMEOUT = (
 )
 # How long discovery documents and JWKS stay in the cache.
 GATEWAY_OIDC_METADATA_TTL = env.int("GATEWAY_OIDC_METADATA_TTL", default=3600)
+# Atlassian's API gateway, where service accounts' scoped tokens work (/ex/jira/<cloudId>/...).
+GATEWAY_ATLASSIAN_API_URL = env.str("GATEWAY_ATLASSIAN_API_URL", default="https://api.atlassian.com").rstrip("/")
 # How long Jira request types and field metadata stay in the cache.
 GATEWAY_JIRA_METADATA_TTL = env.int("GATEWAY_JIRA_METADATA_TTL", default=300)
 
