@@ -4,6 +4,7 @@ Code should not log secrets in the first place; this filter catches what slips t
 (an exception message quoting a request body, a URL with a code in it).
 """
 
+import json
 import logging
 import re
 
@@ -40,3 +41,23 @@ class RedactSecretsFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id, tenant, and any `extra`."""
+
+    _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id", "tenant"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "-"),
+            "tenant": getattr(record, "tenant", "-"),
+        }
+        entry.update({k: v for k, v in vars(record).items() if k not in self._STANDARD and not k.startswith("_")})
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, default=str, ensure_ascii=False)

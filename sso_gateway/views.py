@@ -1,7 +1,14 @@
-from django.http import HttpResponse
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from tenants.models import Tenant
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -13,3 +20,38 @@ def home(request):
 def healthz(request):
     """The process is alive (no dependency is checked: that is /readyz's job)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request):
+    """Database, cache and broker reachable: 200 with each check, or 503 naming what is down."""
+    checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+    results = {}
+    for name, check in checks.items():
+        try:
+            results[name] = check()
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"; the log says why
+            logger.warning("readiness check %s failed: %s", name, exc.__class__.__name__)
+            results[name] = "down"
+    status = 200 if all(value != "down" for value in results.values()) else 503
+    return JsonResponse(results, status=status)
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def _check_cache() -> str:
+    cache.set("gw:readyz", "1", 10)
+    return "ok" if cache.get("gw:readyz") == "1" else "down"
+
+
+def _check_broker() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "in-process"
+    from sso_gateway.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
