@@ -1,0 +1,57 @@
+"""Exporting tenants in the declarative format, without a single secret.
+
+A secret is written as `{"env": "<SUGGESTED_NAME>"}`: the file says where the value should come
+from when it is applied again, never the value (issue 2, points 4 and 6). Applying an export
+recreates the same configuration once those variables are set.
+"""
+
+from providers.models import AttributeMapping, IdentityProvider, split_words
+from tenants.config import schema
+from tenants.config.errors import TenantNotFound
+from tenants.config.secrets import suggested_env_name
+from tenants.models import JiraConnection, Tenant
+
+
+def tenant_config_export(*, slugs: list[str]) -> dict:
+    """The document for these tenants, in the order given."""
+    tenants = []
+    for slug in slugs:
+        tenant = Tenant.objects.filter(slug=slug).first()
+        if tenant is None:
+            raise TenantNotFound(slug)
+        tenants.append(_tenant(tenant))
+    return {"tenants": tenants}
+
+
+def _tenant(tenant: Tenant) -> dict:
+    data = _values(tenant, schema.TENANT_KEYS, secret_prefix=(tenant.slug,))
+    jira = JiraConnection.objects.filter(tenant=tenant).first()
+    if jira is not None:
+        data["jira"] = _values(jira, schema.JIRA_KEYS, secret_prefix=(tenant.slug, "jira"))
+    data["identity_providers"] = [
+        _provider(provider) for provider in IdentityProvider.objects.filter(tenant=tenant).order_by("order", "slug")
+    ]
+    return data
+
+
+def _provider(provider: IdentityProvider) -> dict:
+    data = _values(provider, schema.PROVIDER_KEYS, secret_prefix=(provider.tenant.slug, provider.slug))
+    mapping = AttributeMapping.objects.filter(provider=provider).first()
+    if mapping is not None:
+        data["attribute_mapping"] = _values(mapping, schema.MAPPING_KEYS, secret_prefix=())
+    return data
+
+
+def _values(obj, keys: tuple[schema.Key, ...], *, secret_prefix: tuple[str, ...]) -> dict:
+    data: dict[str, object] = {}
+    for key in keys:
+        value = getattr(obj, key.attr)
+        if key.kind == "secret":
+            # An unset secret is left out: applying the export then keeps whatever is stored.
+            if value:
+                data[key.name] = {"env": suggested_env_name(*secret_prefix, key.name)}
+        elif key.kind == "words":
+            data[key.name] = split_words(value)
+        else:
+            data[key.name] = value
+    return data

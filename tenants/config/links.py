@@ -1,0 +1,39 @@
+"""Every URL an admin hands out for a tenant, absolute, from GATEWAY_BASE_URL (issue 2, point 6).
+
+The callback URL goes into the identity provider's app registration, the login URL and the
+substitute links go to customers. Disabled providers are listed too: their callback URL is
+needed to finish the registration before they are enabled.
+"""
+
+from django.urls import reverse
+
+from providers.models import IdentityProvider
+from tenants.links import absolute
+from tenants.models import ServiceDesk, Tenant
+
+
+def tenant_links(*, tenant: Tenant) -> dict:
+    return {
+        "tenant": tenant.slug,
+        "customer_account_url": absolute(reverse("portal:account", kwargs={"tenant_slug": tenant.slug})),
+        "identity_providers": [
+            {
+                "slug": provider.slug,
+                "name": provider.name,
+                "enabled": provider.is_enabled,
+                "callback_url": absolute(provider.callback_path()),
+                "login_url": absolute(provider.login_path()),
+            }
+            for provider in IdentityProvider.objects.filter(tenant=tenant).select_related("tenant")
+        ],
+        "service_desks": [
+            {
+                "jira_id": desk.jira_id,
+                "project_key": desk.project_key,
+                "name": desk.project_name,
+                "substitute_link": absolute(desk.get_absolute_url()),
+                "jira_portal_url": desk.portal_url,
+            }
+            for desk in ServiceDesk.objects.filter(tenant=tenant, is_active=True).select_related("tenant")
+        ],
+    }

@@ -1,0 +1,60 @@
+"""The declarative format's keys, and how each maps onto a model attribute (issue 2, point 6).
+
+One table per section drives parsing, validation messages and export alike, so the three can
+never disagree about a key's name. JSON names follow the admin's words ("active", "enabled"),
+not the column names.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str  # the key in the file
+    attr: str  # the model attribute it sets
+    kind: str  # str | bool | int | words | secret
+    required: bool = False  # must be in the file (the keys that identify a row)
+
+
+TENANT_KEYS = (
+    Key("slug", "slug", "str", required=True),
+    Key("name", "name", "str"),
+    Key("active", "is_active", "bool"),
+    Key("logo_url", "logo_url", "str"),
+    Key("brand_color", "brand_color", "str"),
+)
+TENANT_SECTIONS = ("jira", "identity_providers")
+
+JIRA_KEYS = (
+    Key("site_url", "site_url", "str"),
+    Key("auth_mode", "auth_mode", "str"),
+    Key("email", "email", "str"),
+    Key("api_token", "api_token", "secret"),
+    Key("cloud_id", "cloud_id", "str"),
+)
+
+PROVIDER_KEYS = (
+    Key("slug", "slug", "str", required=True),
+    Key("name", "name", "str"),
+    Key("preset", "preset", "str"),
+    Key("enabled", "is_enabled", "bool"),
+    Key("order", "order", "int"),
+    Key("client_id", "client_id", "str"),
+    Key("client_secret", "client_secret", "secret"),
+    Key("domain", "domain", "str"),
+    Key("discovery_url", "discovery_url", "str"),
+    Key("scopes", "scopes", "words"),
+    Key("email_domains", "email_domains", "words"),
+    Key("token_auth_method", "token_auth_method", "str"),
+    Key("clock_leeway", "clock_leeway", "int"),
+    Key("allow_hs256", "allow_hs256", "bool"),
+    Key("allow_unverified_email", "allow_unverified_email", "bool"),
+)
+PROVIDER_SECTIONS = ("attribute_mapping",)
+
+MAPPING_KEYS = tuple(Key(name, name, "str") for name in ("email", "first_name", "last_name", "display_name", "groups"))
+
+
+def key_for_attr(keys: tuple[Key, ...], attr: str) -> str | None:
+    """The file's name for a model attribute, to name the offending field in an error."""
+    return next((key.name for key in keys if key.attr == attr), None)

@@ -1,0 +1,47 @@
+"""`tenant_links SLUG [--json]`: the callback, login, account and substitute-link URLs of a tenant."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tenants.config.links import tenant_links
+from tenants.models import Tenant
+
+
+class Command(BaseCommand):
+    help = "Print a tenant's callback URLs, login URLs, account URL and service desk substitute links."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", metavar="SLUG")
+        parser.add_argument("--json", dest="as_json", action="store_true", help="Machine-readable output.")
+
+    def handle(self, *args, slug, as_json: bool, **options):
+        tenant = Tenant.objects.filter(slug=slug).first()
+        if tenant is None:
+            raise CommandError(f"No tenant with slug “{slug}”.")
+        links = tenant_links(tenant=tenant)
+        self.stdout.write(_as_json(links) if as_json else _as_table(links))
+
+
+def _as_json(links: dict) -> str:
+    return json.dumps(links, indent=2, ensure_ascii=False)
+
+
+def _as_table(links: dict) -> str:
+    lines = [f"Tenant {links['tenant']}", f"  Customer account: {links['customer_account_url']}", ""]
+    lines.append("Identity providers" + ("" if links["identity_providers"] else ": none"))
+    for provider in links["identity_providers"]:
+        state = "" if provider["enabled"] else " (disabled)"
+        lines += [
+            f"  {provider['slug']} — {provider['name']}{state}",
+            f"    callback URL: {provider['callback_url']}",
+            f"    login URL:    {provider['login_url']}",
+        ]
+    lines += ["", "Service desks" + ("" if links["service_desks"] else ": none (not synced yet?)")]
+    for desk in links["service_desks"]:
+        lines += [
+            f"  {desk['project_key']} — {desk['name']} (id {desk['jira_id']})",
+            f"    substitute link: {desk['substitute_link']}",
+            f"    Jira portal:     {desk['jira_portal_url'] or '—'}",
+        ]
+    return "\n".join(lines)
