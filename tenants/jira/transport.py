@@ -1,0 +1,226 @@
+"""The transport under the Jira client: a configured `requests` session per connection.
+
+Every call has (connect, read) timeouts (settings.GATEWAY_HTTP_TIMEOUT), never follows a redirect
+with credentials, authenticates with HTTP Basic (email + API token) and retries 429/503 the way
+Atlassian recommends (Jira Cloud "Rate limiting" page): honour `Retry-After` / `X-RateLimit-Reset`,
+else exponential backoff from 5 s, doubling, capped at 30 s, jittered ×0.7–1.3, at most 4 retries.
+
+Base URL: the site URL for a classic token; `{GATEWAY_ATLASSIAN_API_URL}/ex/jira/<cloudId>` for a
+service account's scoped token (../shared/specs/README.md). Shapes: ../shared/specs/*.openapi.json.
+"""
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import quote, urlsplit
+
+import requests
+from django.conf import settings
+
+from tenants.jira import errors
+
+DEFAULT_API_URL = "https://api.atlassian.com"
+
+
+def _sleep(seconds: float) -> None:
+    """Module-level so tests can replace it (see tests/tenants/jira/conftest.py)."""
+    time.sleep(seconds)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Atlassian's recommended backoff. `max_wait`: a longer Retry-After is not waited out here."""
+
+    max_retries: int = 4
+    start: float = 5.0
+    cap: float = 30.0
+    jitter: tuple[float, float] = (0.7, 1.3)
+    max_wait: float = 60.0
+    sleep: Callable[[float], None] | None = None
+
+    def delay(self, attempt: int, response: requests.Response) -> float:
+        hinted = retry_after_seconds(response.headers)
+        if hinted is not None:
+            return hinted
+        return min(self.cap, self.start * 2**attempt) * random.uniform(*self.jitter)  # noqa: S311
+
+    def wait(self, seconds: float) -> None:
+        (self.sleep or _sleep)(seconds)
+
+
+#: A customer waits at the sign-in: one short retry, then the worker takes over.
+INTERACTIVE = RetryPolicy(max_retries=1, start=1.0, cap=2.0, max_wait=3.0)
+
+
+def retry_after_seconds(headers) -> float | None:
+    """Seconds to wait from `Retry-After` (seconds or HTTP date) or `X-RateLimit-Reset` (ISO 8601)."""
+    value = headers.get("Retry-After")
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            try:
+                return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+            except (TypeError, ValueError):
+                pass
+    reset = headers.get("X-RateLimit-Reset")
+    if reset:
+        try:
+            when = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+            return max(0.0, (when - datetime.now(UTC)).total_seconds())
+        except ValueError:
+            return None
+    return None
+
+
+def api_gateway_url() -> str:
+    return getattr(settings, "GATEWAY_ATLASSIAN_API_URL", DEFAULT_API_URL).rstrip("/")
+
+
+def scoped_base_url(cloud_id: str) -> str:
+    return f"{api_gateway_url()}/ex/jira/{quote(cloud_id, safe='')}"
+
+
+def fetch_cloud_id(site_url: str) -> str:
+    """The site's cloudId from `<site>/_edge/tenant_info` (public, no credentials sent)."""
+    url = site_url.rstrip("/") + "/_edge/tenant_info"
+    try:
+        response = requests.get(url, timeout=settings.GATEWAY_HTTP_TIMEOUT, allow_redirects=False)
+    except requests.RequestException as exc:
+        raise _connection_error(exc, site_url) from None
+    if response.status_code != 200:
+        raise errors.JiraSiteNotFound(
+            f"{site_url} does not look like a Jira Cloud site (its /_edge/tenant_info answered "
+            f"{response.status_code}). Check the site URL, e.g. https://your-site.atlassian.net.",
+            status=response.status_code,
+        )
+    try:
+        return str(response.json()["cloudId"])
+    except (ValueError, KeyError, TypeError):
+        raise errors.JiraSiteNotFound(f"{site_url} did not say which Jira Cloud site it is (no cloudId).") from None
+
+
+def _connection_error(exc: requests.RequestException, where: str) -> errors.JiraError:
+    if isinstance(exc, requests.Timeout):
+        return errors.JiraUnavailable(f"Jira at {where} did not answer in time; try again in a few minutes.")
+    text = str(exc)
+    if "NameResolution" in text or "Name or service not known" in text or "nodename nor servname" in text:
+        return errors.JiraSiteNotFound(f"There is no site at {where}. Check the site URL.")
+    return errors.JiraUnavailable(f"Could not reach Jira at {where}; try again in a few minutes.")
+
+
+def jira_message(response: requests.Response) -> str:
+    """Jira's own words: JSM `errorMessage`, platform `errorMessages` / `errors` (specs README)."""
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    parts = [data.get("errorMessage") or ""]
+    parts += [str(m) for m in data.get("errorMessages") or []]
+    parts += [f"{k}: {v}" for k, v in (data.get("errors") or {}).items()]
+    return " ".join(p for p in parts if p)[:300]
+
+
+class Transport:
+    """One connection's session: send, retry, turn HTTP failures into `errors.py` types."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        email: str,
+        api_token: str,
+        scoped: bool = False,
+        retry: RetryPolicy | None = None,
+        timeout=None,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.email = email
+        self.scoped = scoped
+        self.retry = retry or RetryPolicy(max_retries=getattr(settings, "GATEWAY_JIRA_MAX_RETRIES", 4))
+        self.timeout = timeout or settings.GATEWAY_HTTP_TIMEOUT
+        self.session = requests.Session()
+        self.session.auth = (email, str(api_token))
+        self.session.headers.update({"Accept": "application/json", "User-Agent": "jsm-sso-gateway"})
+
+    @classmethod
+    def for_connection(cls, connection, *, retry: RetryPolicy | None = None) -> "Transport":
+        """Needs `connection.cloud_id` for a scoped token (services resolve it first)."""
+        scoped = connection.auth_mode == "scoped"
+        base = scoped_base_url(connection.cloud_id) if scoped else connection.site_url
+        return cls(base_url=base, email=connection.email, api_token=connection.api_token, scoped=scoped, retry=retry)
+
+    # -- transport
+    def request(self, method: str, path: str, *, params=None, json=None, headers=None) -> requests.Response:
+        response = None
+        for attempt in range(self.retry.max_retries + 1):
+            response = self._send(method, path, params=params, json=json, headers=headers)
+            if response.status_code not in (429, 503) or attempt == self.retry.max_retries:
+                break
+            delay = self.retry.delay(attempt, response)
+            if delay > self.retry.max_wait:
+                break
+            self.retry.wait(delay)
+        return self._check(response)
+
+    def _send(self, method, path, **kwargs) -> requests.Response:
+        try:
+            return self.session.request(
+                method, self.base_url + path, timeout=self.timeout, allow_redirects=False, **kwargs
+            )
+        except requests.RequestException as exc:
+            raise _connection_error(exc, urlsplit(self.base_url).netloc) from None
+
+    def _check(self, response: requests.Response) -> requests.Response:
+        status = response.status_code
+        if status < 300:
+            return response
+        said = jira_message(response)
+        if status < 400:
+            where = urlsplit(response.headers.get("Location", "")).netloc or "another address"
+            raise errors.JiraSiteNotFound(
+                f"Jira answered with a redirect to {where}. Check the site URL "
+                "(it looks like https://your-site.atlassian.net).",
+                status=status,
+            )
+        if status == 401:
+            raise errors.bad_credentials(email=self.email, scoped=self.scoped)
+        if status == 403:
+            raise errors.JiraNotAdministrator(
+                "The account is not allowed to do this in Jira; make it a Jira administrator "
+                "(and a Jira Service Management agent). " + said,
+                status=status,
+            )
+        if status == 404:
+            raise errors.JiraNotFound(
+                said or "Jira does not know this item (or the account cannot see it).", status=404
+            )
+        if status == 429:
+            raise errors.JiraRateLimited(
+                "Jira is rate-limiting the gateway; it will try again later.",
+                retry_after=retry_after_seconds(response.headers),
+            )
+        if status >= 500:
+            raise errors.JiraUnavailable(
+                f"Jira is unavailable (HTTP {status}); try again in a few minutes.", status=status
+            )
+        raise errors.JiraRequestRejected(said or f"Jira refused the request (HTTP {status}).", status=status)
+
+    def get(self, path: str, **params):
+        return self.request("GET", path, params=params or None).json()
+
+    def paged(self, path: str, *, limit: int = 50, headers=None, **params) -> Iterator[dict]:
+        """JSM paging: `start`/`limit` until `isLastPage`; the server may cap `limit` silently."""
+        start = 0
+        while True:
+            page = self.request("GET", path, params={**params, "start": start, "limit": limit}, headers=headers).json()
+            values = page.get("values") or []
+            yield from values
+            if page.get("isLastPage", True) or not values:
+                return
+            start += len(values)

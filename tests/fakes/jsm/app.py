@@ -1,0 +1,159 @@
+"""The fake JSM + Jira platform as a WSGI app (no framework): auth, faults, recording, routing.
+
+Classic tokens are accepted on the site paths, scoped tokens only under `/ex/jira/<cloudId>/...`
+(as Atlassian does: ../shared/specs/README.md). Handlers live in handlers.py.
+"""
+
+import base64
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from tests.fakes.jsm import handlers
+from tests.fakes.jsm.state import State
+
+STATUS_TEXT = {
+    200: "OK",
+    201: "Created",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    412: "Precondition Failed",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+@dataclass
+class Exchange:
+    """One recorded request and the fake's answer (headers minus Authorization)."""
+
+    method: str
+    path: str
+    query: dict
+    headers: dict
+    body: object
+    status: int = 0
+    response_headers: dict = field(default_factory=dict)
+    response_body: object = None
+    scoped: bool = False
+    authenticated_as: str = ""
+    authorization: str = field(default="", repr=False)
+
+
+@dataclass
+class Fault:
+    path: str
+    status: int | None
+    method: str | None = None
+    times: int | None = None
+    retry_after: str | None = None
+    delay: float = 0.0
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method is None or self.method == method) and path.startswith(self.path) and self.times != 0
+
+
+class Reply(Exception):
+    """Raised by handlers to answer an error in the API's own format."""
+
+    def __init__(self, status: int, message: str = "", headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+def error_body(path: str, status: int, message: str):
+    if not message and status in (401, 429):
+        return None
+    if path.startswith("/rest/api/"):
+        return {"errorMessages": [message or STATUS_TEXT.get(status, "")], "errors": {}}
+    return {
+        "errorMessage": message or STATUS_TEXT.get(status, ""),
+        "i18nErrorMessage": {"i18nKey": "", "parameters": []},
+    }
+
+
+class FakeJSMApp:
+    def __init__(self, state: State):
+        self.state = state
+        self.faults: list[Fault] = []
+        self.log: list[Exchange] = []
+
+    def __call__(self, environ, start_response):
+        exchange = self._read(environ)
+        try:
+            status, body, headers = self._answer(exchange)
+        except Reply as reply:
+            status, body, headers = reply.status, error_body(exchange.path, reply.status, reply.message), reply.headers
+        exchange.status, exchange.response_body, exchange.response_headers = status, body, headers
+        with self.state.lock:
+            self.log.append(exchange)
+        payload = b"" if body is None else json.dumps(body).encode()
+        out = [("Content-Length", str(len(payload)))] + list(headers.items())
+        if body is not None:
+            out.append(("Content-Type", "application/json;charset=UTF-8"))
+        start_response(f"{status} {STATUS_TEXT.get(status, 'Status')}", out)
+        return [payload]
+
+    def _read(self, environ) -> Exchange:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode(errors="replace")
+        headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
+        exchange = Exchange(
+            method=environ["REQUEST_METHOD"],
+            path=environ.get("PATH_INFO", ""),
+            query=dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)),
+            headers={k: v for k, v in headers.items() if k != "Authorization"},
+            body=body,
+            authorization=headers.get("Authorization", ""),
+        )
+        return exchange
+
+    def _answer(self, exchange: Exchange):
+        match = re.match(r"^/ex/jira/([^/]+)(/.*)$", exchange.path)
+        if match:
+            if match.group(1) != self.state.cloud_id:
+                raise Reply(404, "Site not found")
+            exchange.scoped, exchange.path = True, match.group(2)
+        if exchange.path == "/_edge/tenant_info" and not exchange.scoped:
+            return 200, {"cloudId": self.state.cloud_id}, {}
+        self._apply_faults(exchange)
+        exchange.authenticated_as = self._authenticate(exchange)
+        return handlers.dispatch(self.state, exchange)
+
+    def _apply_faults(self, exchange: Exchange) -> None:
+        with self.state.lock:
+            fault = next((f for f in self.faults if f.matches(exchange.method, exchange.path)), None)
+            if fault is None:
+                return
+            if fault.times is not None:
+                fault.times -= 1
+        if fault.delay:
+            time.sleep(fault.delay)
+        if fault.status:
+            raise Reply(fault.status, "", {"Retry-After": fault.retry_after} if fault.retry_after else {})
+
+    def _authenticate(self, exchange: Exchange) -> str:
+        scheme, _, encoded = exchange.authorization.partition(" ")
+        if scheme.lower() != "basic":
+            raise Reply(401)
+        try:
+            email, _, token = base64.b64decode(encoded).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            raise Reply(401) from None
+        account = self.state.accounts.get(email.lower())
+        if account is None or account.token != token or account.scoped != exchange.scoped:
+            raise Reply(401)
+        return account.account_id

@@ -1,0 +1,250 @@
+"""The fake JSM's data: one Jira site with its accounts, service desks, customers, organizations,
+request types (with groups and fields), requests and comments, and how each renders as the DTO of
+../shared/specs/*.openapi.json. Seed it with the `add_*` helpers; the WSGI app in app.py serves it.
+"""
+
+import itertools
+import threading
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+@dataclass
+class Account:
+    """Someone who calls the API: a classic user token (site URL) or a service account's scoped token."""
+
+    email: str
+    token: str
+    account_id: str
+    scoped: bool = False
+    admin: bool = True
+    display_name: str = "Gateway service account"
+
+
+@dataclass
+class Request:
+    issue_id: str
+    key: str
+    desk_id: str
+    request_type_id: str
+    reporter: str
+    values: dict
+    created: datetime
+    status: str = "Waiting for support"
+    comments: list = field(default_factory=list)
+
+
+def date_dto(when: datetime) -> dict:
+    return {
+        "epochMillis": int(when.timestamp() * 1000),
+        "friendly": when.strftime("%d/%b/%y %I:%M %p"),
+        "iso8601": when.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "jira": when.isoformat(timespec="milliseconds"),
+    }
+
+
+DEFAULT_FIELDS = [
+    {"fieldId": "summary", "name": "Summary", "required": True, "jiraSchema": {"type": "string", "system": "summary"}},
+    {
+        "fieldId": "description",
+        "name": "Description",
+        "required": False,
+        "jiraSchema": {"type": "string", "system": "description"},
+    },
+]
+
+
+class State:
+    """Everything the fake site knows. All mutation happens under `lock` (the server is threaded)."""
+
+    def __init__(self, *, cloud_id: str | None = None, max_limit: int = 50):
+        self.lock = threading.RLock()
+        self.cloud_id = cloud_id or str(uuid.uuid4())
+        self.max_limit = max_limit
+        self.base_url = "http://fake-jsm.invalid"
+        self.browse_users = True
+        self.accounts: dict[str, Account] = {}
+        self.service_desks: dict[str, dict] = {}
+        self.users: dict[str, dict] = {}
+        self.desk_customers: dict[str, set] = defaultdict(set)
+        self.organizations: dict[str, dict] = {}
+        self.desk_organizations: dict[str, set] = defaultdict(set)
+        self.request_type_groups: dict[str, list] = defaultdict(list)
+        self.request_types: dict[str, list] = defaultdict(list)
+        self.requests: dict[str, Request] = {}
+        self._ids = itertools.count(1)
+
+    def next_id(self) -> str:
+        return str(next(self._ids))
+
+    # -- seeding
+    def add_account(self, *, email: str, token: str, scoped: bool = False, admin: bool = True) -> Account:
+        account = Account(
+            email=email, token=token, account_id=f"svc-{uuid.uuid4().hex[:12]}", scoped=scoped, admin=admin
+        )
+        self.accounts[email.lower()] = account
+        self.users[account.account_id] = {
+            "accountId": account.account_id,
+            "emailAddress": email,
+            "displayName": account.display_name,
+            "accountType": "app" if scoped else "atlassian",
+            "active": True,
+        }
+        return account
+
+    def add_service_desk(self, *, name: str, key: str, desk_id: str | None = None) -> dict:
+        desk_id = desk_id or self.next_id()
+        desk = {"id": desk_id, "projectId": str(10000 + int(desk_id)), "projectKey": key, "projectName": name}
+        self.service_desks[desk_id] = desk
+        return desk
+
+    def add_service_desks(self, count: int, *, prefix: str = "Desk") -> list[dict]:
+        return [self.add_service_desk(name=f"{prefix} {n}", key=f"{prefix[:2].upper()}{n}") for n in range(count)]
+
+    def add_user(self, *, email: str, display_name: str = "", account_type: str = "customer") -> dict:
+        user = {
+            "accountId": f"qm:{uuid.uuid4()}",
+            "emailAddress": email,
+            "displayName": display_name or email,
+            "accountType": account_type,
+            "active": True,
+        }
+        self.users[user["accountId"]] = user
+        return user
+
+    def add_organization(self, name: str) -> dict:
+        org = {"id": self.next_id(), "name": name, "users": set()}
+        self.organizations[org["id"]] = org
+        return org
+
+    def add_request_type(self, *, desk_id: str, name: str, fields: list | None = None, group: str = "General") -> dict:
+        groups = self.request_type_groups[desk_id]
+        found = next((g for g in groups if g["name"] == group), None)
+        if found is None:
+            found = {"id": self.next_id(), "name": group}
+            groups.append(found)
+        request_type = {
+            "id": self.next_id(),
+            "name": name,
+            "description": f"{name} requests",
+            "helpText": "",
+            "issueTypeId": "10001",
+            "serviceDeskId": desk_id,
+            "portalId": desk_id,
+            "groupIds": [found["id"]],
+            "fields": fields if fields is not None else [dict(f) for f in DEFAULT_FIELDS],
+        }
+        self.request_types[desk_id].append(request_type)
+        return request_type
+
+    def add_request(self, *, desk_id: str, request_type_id: str, reporter: str, values: dict) -> Request:
+        issue_id = str(20000 + len(self.requests))
+        desk = self.service_desks[desk_id]
+        key = f"{desk['projectKey']}-{len(self.requests) + 1}"
+        request = Request(issue_id, key, desk_id, request_type_id, reporter, dict(values), datetime.now(UTC))
+        self.requests[key] = request
+        return request
+
+    def add_comment(self, *, key: str, body: str, public: bool, author: str) -> dict:
+        comment = {"id": self.next_id(), "body": body, "public": public, "author": author, "created": datetime.now(UTC)}
+        self.requests[key].comments.append(comment)
+        return comment
+
+    # -- lookups
+    def user_by_email(self, email: str) -> dict | None:
+        wanted = email.lower()
+        return next((u for u in self.users.values() if u["emailAddress"].lower() == wanted), None)
+
+    def desk(self, ref: str) -> dict | None:
+        """`{serviceDeskId}` also accepts `projectKey:ABC` and `projectId:10012` (specs README)."""
+        if ref.startswith("projectKey:"):
+            return next((d for d in self.service_desks.values() if d["projectKey"] == ref[11:]), None)
+        if ref.startswith("projectId:"):
+            return next((d for d in self.service_desks.values() if d["projectId"] == ref[10:]), None)
+        return self.service_desks.get(ref)
+
+    def request_type(self, desk_id: str, type_id: str) -> dict | None:
+        return next((t for t in self.request_types[desk_id] if t["id"] == type_id), None)
+
+    # -- DTOs
+    def user_dto(self, user: dict) -> dict:
+        """JSM `UserDTO`."""
+        link = f"{self.base_url}/rest/api/2/user?accountId={user['accountId']}"
+        return {
+            "accountId": user["accountId"],
+            "displayName": user["displayName"],
+            "emailAddress": user["emailAddress"],
+            "active": user["active"],
+            "timeZone": "Etc/UTC",
+            "_links": {"jiraRest": link, "self": link, "avatarUrls": {}},
+        }
+
+    def platform_user(self, user: dict) -> dict:
+        """Platform `User`."""
+        return {
+            "accountId": user["accountId"],
+            "accountType": user["accountType"],
+            "active": user["active"],
+            "displayName": user["displayName"],
+            "emailAddress": user["emailAddress"],
+            "self": f"{self.base_url}/rest/api/3/user?accountId={user['accountId']}",
+            "timeZone": "Etc/UTC",
+        }
+
+    def desk_dto(self, desk: dict) -> dict:
+        return {**desk, "_links": {"self": f"{self.base_url}/rest/servicedeskapi/servicedesk/{desk['id']}"}}
+
+    def org_dto(self, org: dict) -> dict:
+        link = f"{self.base_url}/rest/servicedeskapi/organization/{org['id']}"
+        return {"id": org["id"], "name": org["name"], "_links": {"self": link}}
+
+    def request_type_dto(self, request_type: dict) -> dict:
+        dto = {k: v for k, v in request_type.items() if k != "fields"}
+        dto["_links"] = {"self": f"{self.base_url}/rest/servicedeskapi/servicedesk/{request_type['serviceDeskId']}"}
+        return dto
+
+    def request_dto(self, request: Request) -> dict:
+        values = [{"fieldId": k, "label": k.title(), "value": v} for k, v in request.values.items()]
+        return {
+            "issueId": request.issue_id,
+            "issueKey": request.key,
+            "requestTypeId": request.request_type_id,
+            "serviceDeskId": request.desk_id,
+            "createdDate": date_dto(request.created),
+            "reporter": self.user_dto(self.users[request.reporter]),
+            "requestFieldValues": values,
+            "currentStatus": {
+                "status": request.status,
+                "statusCategory": "NEW",
+                "statusDate": date_dto(request.created),
+            },
+            "_links": {"self": f"{self.base_url}/rest/servicedeskapi/request/{request.issue_id}"},
+        }
+
+    def comment_dto(self, comment: dict) -> dict:
+        return {
+            "id": comment["id"],
+            "body": comment["body"],
+            "public": comment["public"],
+            "author": self.user_dto(self.users[comment["author"]]),
+            "created": date_dto(comment["created"]),
+            "_links": {"self": f"{self.base_url}/rest/servicedeskapi/comment/{comment['id']}"},
+        }
+
+    def page(self, values: list, query: dict, path: str) -> dict:
+        """JSM paging: `start`/`limit`, `limit` silently capped at `max_limit`."""
+        start = max(0, int(query.get("start", 0) or 0))
+        limit = min(max(1, int(query.get("limit", self.max_limit) or self.max_limit)), self.max_limit)
+        chunk = values[start : start + limit]
+        links = {"base": f"{self.base_url}/rest/servicedeskapi", "context": "", "self": self.base_url + path}
+        return {
+            "_expands": [],
+            "size": len(chunk),
+            "start": start,
+            "limit": limit,
+            "isLastPage": start + limit >= len(values),
+            "values": chunk,
+            "_links": links,
+        }
