@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
-from providers.models import AttributeMapping, IdentityProvider
+from providers.models import AttributeMapping, IdentityProvider, split_words
 from providers.services import attribute_mapping_ensure
 from tenants.config.errors import Problems
 from tenants.config.parse import ProviderSpec, Section, TenantSpec, document_parse
@@ -92,7 +92,8 @@ def _apply_provider(tenant: Tenant, spec: ProviderSpec, problems: Problems) -> l
 def _write(obj: models.Model, section: Section, problems: Problems, *, label: str, parent: str = "") -> Change | None:
     """Set the section's values on `obj`, validate it like the admin would, and save it if it changed."""
     created = obj.pk is None
-    changed = [attr for attr, value in section.values.items() if getattr(obj, attr) != value]
+    kinds = {key.attr: key.kind for key in section.keys}
+    changed = [attr for attr, value in section.values.items() if _differs(kinds[attr], getattr(obj, attr), value)]
     for attr in changed:
         setattr(obj, attr, section.values[attr])
     # A parent that could not be saved (it has its own problem) cannot be checked against.
@@ -108,6 +109,13 @@ def _write(obj: models.Model, section: Section, problems: Problems, *, label: st
         obj.save()
     keys = [key_for_attr(section.keys, attr) or attr for attr in changed]
     return Change(label=label, action="created" if created else "updated" if changed else "unchanged", keys=keys)
+
+
+def _differs(kind: str, current: object, new: object) -> bool:
+    # "a.example, b.example" typed in the admin is the same list as ["a.example", "b.example"].
+    if kind == "words":
+        return split_words(str(current)) != split_words(str(new))
+    return current != new
 
 
 def _report(exc: ValidationError, section: Section, problems: Problems) -> None:
