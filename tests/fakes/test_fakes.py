@@ -16,9 +16,17 @@ REDIRECT_URI = "http://testserver/acme/oidc/idp/callback/"
 
 
 def authorize(provider, *, verifier="v" * 50, nonce="n-123", state="s-123", **extra) -> dict:
-    params = {"client_id": provider.client_id, "response_type": "code", "scope": "openid email profile",
-              "redirect_uri": REDIRECT_URI, "state": state, "nonce": nonce,
-              "code_challenge": s256(verifier), "code_challenge_method": "S256", **extra}  # fmt: skip
+    params = {
+        "client_id": provider.client_id,
+        "response_type": "code",
+        "scope": "openid email profile",
+        "redirect_uri": REDIRECT_URI,
+        "state": state,
+        "nonce": nonce,
+        "code_challenge": s256(verifier),
+        "code_challenge_method": "S256",
+        **extra,
+    }
     location = provider.approve(provider.url("authorize") + "?" + urlencode(params))
     assert location.startswith(REDIRECT_URI + "?")
     return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()}
@@ -38,8 +46,9 @@ def verify(provider, id_token, **options):
     jwks = jwt.PyJWKSet.from_dict(requests.get(provider.url("jwks"), timeout=10).json())
     kid = jwt.get_unverified_header(id_token)["kid"]
     key = next(key for key in jwks.keys if key.key_id == kid)
-    return jwt.decode(id_token, key, algorithms=[key.algorithm_name], audience=provider.client_id,
-                      issuer=provider.issuer, **options)  # fmt: skip
+    return jwt.decode(
+        id_token, key, algorithms=[key.algorithm_name], audience=provider.client_id, issuer=provider.issuer, **options
+    )
 
 
 def sign_in(provider, **kwargs) -> dict:
@@ -71,8 +80,9 @@ def test_code_flow_issues_a_verifiable_id_token_and_userinfo(oidc_provider_facto
     assert claims["nonce"] == "no-1" and claims["sub"] == provider.user["sub"]
     assert claims["email"] == "ada@example.com" and "iat" in claims
     assert provider.token_auth_used == [f"client_secret_{auth}"]
-    userinfo = requests.get(provider.url("userinfo"), headers={"Authorization": f"Bearer {answer['access_token']}"},
-                            timeout=10)  # fmt: skip
+    userinfo = requests.get(
+        provider.url("userinfo"), headers={"Authorization": f"Bearer {answer['access_token']}"}, timeout=10
+    )
     assert userinfo.json()["sub"] == claims["sub"]
 
 
@@ -99,8 +109,12 @@ def test_token_endpoint_enforces_pkce_code_reuse_redirect_uri_and_client_auth(oi
 def test_authorize_refuses_without_pkce_and_unknown_clients(oidc_provider):
     back = authorize(oidc_provider, code_challenge_method="plain")
     assert back["error"] == "invalid_request" and "code" not in back
-    bad = requests.get(oidc_provider.url("authorize"), params={"client_id": "nobody", "redirect_uri": REDIRECT_URI},
-                       allow_redirects=False, timeout=10)  # fmt: skip
+    bad = requests.get(
+        oidc_provider.url("authorize"),
+        params={"client_id": "nobody", "redirect_uri": REDIRECT_URI},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert bad.status_code == 400
 
 
@@ -141,8 +155,10 @@ def test_userinfo_as_signed_jwt_and_with_a_different_sub(oidc_provider):
     assert answer.headers["Content-Type"] == "application/jwt"
     claims = verify(oidc_provider, answer.text)
     assert claims["sub"] == "someone-else"
-    assert requests.get(oidc_provider.url("userinfo"), headers={"Authorization": "Bearer nope"},
-                        timeout=10).status_code == 401  # fmt: skip
+    assert (
+        requests.get(oidc_provider.url("userinfo"), headers={"Authorization": "Bearer nope"}, timeout=10).status_code
+        == 401
+    )
 
 
 def test_failure_knobs_answer_errors(oidc_provider):
@@ -180,15 +196,20 @@ def test_salesforce_mode_is_shaped_like_salesforce(salesforce_provider):
     org, user = provider.user["organization_id"], provider.user["user_id"]
     assert claims["sub"] == f"{provider.base_url}/id/{org}/{user}"
     assert answer["id"] == claims["sub"] and answer["instance_url"] == provider.base_url
-    userinfo = requests.get(provider.url("userinfo"), headers={"Authorization": f"Bearer {answer['access_token']}"},
-                            timeout=10).json()  # fmt: skip
+    userinfo = requests.get(
+        provider.url("userinfo"), headers={"Authorization": f"Bearer {answer['access_token']}"}, timeout=10
+    ).json()
     assert {"user_id", "organization_id", "preferred_username", "nickname", "zoneinfo", "photos"} <= set(userinfo)
     assert org.startswith("00D") and user.startswith("005") and len(user) == 18
 
 
 def test_logout_returns_to_the_post_logout_redirect_uri(oidc_provider):
-    answer = requests.get(oidc_provider.url("logout"), allow_redirects=False, timeout=10,
-                          params={"post_logout_redirect_uri": "http://testserver/acme/", "state": "z"})  # fmt: skip
+    answer = requests.get(
+        oidc_provider.url("logout"),
+        allow_redirects=False,
+        timeout=10,
+        params={"post_logout_redirect_uri": "http://testserver/acme/", "state": "z"},
+    )
     assert answer.status_code == 302 and answer.headers["Location"] == "http://testserver/acme/?state=z"
 
 
@@ -202,3 +223,136 @@ def test_basic_credentials_are_form_urlencoded_before_base64(oidc_provider_facto
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": "v" * 50}
     assert requests.post(provider.url("token"), data=form, headers=header, timeout=10).status_code == 200
     assert provider.token_auth_used == ["client_secret_basic"]
+
+
+# ---------------------------------------------------------------- panva's oidc-provider
+
+PANVA_CALLBACK = "http://testserver/acme/oidc/panva/callback/"
+
+
+def panva_authorize_url(panva, *, verifier="p" * 48, state="st-panva", nonce="no-panva", pkce=True) -> str:
+    params = {
+        "client_id": panva.client_id,
+        "response_type": "code",
+        "scope": "openid email profile",
+        "redirect_uri": panva.redirect_uris[0],
+        "state": state,
+        "nonce": nonce,
+    }
+    if pkce:
+        params.update(code_challenge=s256(verifier), code_challenge_method="S256")
+    return panva.discovery()["authorization_endpoint"] + "?" + urlencode(params)
+
+
+def query_of(url: str) -> dict:
+    return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+
+
+def panva_tokens(panva, code, *, verifier="p" * 48):
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": PANVA_CALLBACK, "code_verifier": verifier}
+    token_endpoint = panva.discovery()["token_endpoint"]
+    return requests.post(token_endpoint, auth=(panva.client_id, panva.client_secret), data=form, timeout=10)
+
+
+def test_panva_starts_with_discovery_for_one_confidential_client(panva_provider):
+    document = panva_provider.discovery()
+    assert document["issuer"] == panva_provider.issuer and panva_provider.issuer.startswith("http://127.0.0.1:")
+    assert "client_secret_basic" in document["token_endpoint_auth_methods_supported"]
+    assert document["code_challenge_methods_supported"] == ["S256"]
+    assert document["end_session_endpoint"].startswith(panva_provider.issuer)
+    assert panva_provider.redirect_uris == [PANVA_CALLBACK]
+
+
+def test_panva_sign_in_through_login_and_consent_forms_yields_a_code_worth_tokens(panva_provider):
+    from tests.fakes.panva.driver import panva_sign_in
+
+    callback = panva_sign_in(requests.Session(), panva_authorize_url(panva_provider), login="ada.lovelace")
+    assert callback.startswith(PANVA_CALLBACK + "?")
+    back = query_of(callback)
+    assert back["state"] == "st-panva" and back["iss"] == panva_provider.issuer
+    document = panva_provider.discovery()
+    tokens = panva_tokens(panva_provider, back["code"])
+    assert tokens.status_code == 200, tokens.text
+    jwks = jwt.PyJWKClient(document["jwks_uri"])
+    id_token = tokens.json()["id_token"]
+    claims = jwt.decode(
+        id_token,
+        jwks.get_signing_key_from_jwt(id_token).key,
+        algorithms=["RS256", "ES256"],
+        audience=panva_provider.client_id,
+        issuer=panva_provider.issuer,
+    )
+    assert claims["sub"] == "ada.lovelace" and claims["nonce"] == "no-panva"
+    userinfo = requests.get(
+        document["userinfo_endpoint"], timeout=10, headers={"Authorization": f"Bearer {tokens.json()['access_token']}"}
+    ).json()
+    assert userinfo == {
+        "sub": "ada.lovelace",
+        "email": "ada.lovelace@example.com",
+        "email_verified": True,
+        "given_name": "Ada",
+        "family_name": "Lovelace",
+        "name": "Ada Lovelace",
+    }
+
+
+def test_panva_requires_pkce_and_the_registered_redirect_uri(panva_provider):
+    from tests.fakes.panva.driver import panva_sign_in
+
+    refused = panva_sign_in(requests.Session(), panva_authorize_url(panva_provider, pkce=False), login="x")
+    assert query_of(refused)["error"] == "invalid_request"
+    wrong = panva_authorize_url(panva_provider).replace("acme", "globex")
+    answer = requests.get(wrong, allow_redirects=False, timeout=10)
+    assert answer.status_code == 400 and "redirect_uri" in answer.text
+
+
+def test_panva_accounts_can_carry_explicit_claims(panva_factory):
+    from tests.fakes.panva.driver import panva_sign_in
+
+    panva = panva_factory(
+        redirect_uris=[PANVA_CALLBACK], accounts={"zoe": {"name": "Zoë Ångström", "email_verified": False}}
+    )
+    back = query_of(panva_sign_in(requests.Session(), panva_authorize_url(panva), login="zoe"))
+    document = panva.discovery()
+    access_token = panva_tokens(panva, back["code"]).json()["access_token"]
+    userinfo = requests.get(
+        document["userinfo_endpoint"], headers={"Authorization": f"Bearer {access_token}"}, timeout=10
+    )
+    userinfo = userinfo.json()
+    assert userinfo["name"] == "Zoë Ångström" and userinfo["email_verified"] is False
+    assert userinfo["email"] == "zoe@example.com"
+
+
+@pytest.mark.browser
+def test_panva_sign_in_works_in_a_real_browser(panva_factory):
+    """The same login and consent forms, clicked in Chromium; the browser lands on the client's callback."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.fakes.oidc.server import LocalServer, Response
+
+    landing = LocalServer(lambda request: Response.text("callback reached", content_type="text/html"))
+    landing.start()
+    try:
+        callback = f"http://127.0.0.1:{landing.port}/acme/oidc/panva/callback/"
+        panva = panva_factory(redirect_uris=[callback])
+        url = panva_authorize_url(panva)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+            page = browser.new_page()
+            page.route("**/fonts.googleapis.com/**", lambda route: route.abort())  # the dev pages import a font
+            page.goto(url)
+            page.fill("input[name=login]", "grace.hopper")
+            page.fill("input[name=password]", "anything")
+            page.click("button[type=submit]")
+            page.wait_for_selector("text=Continue")
+            page.click("button[type=submit]")
+            page.wait_for_url(callback + "**")
+            landed, body = page.url, page.content()
+            browser.close()
+    finally:
+        landing.stop()
+    assert query_of(landed)["state"] == "st-panva" and query_of(landed)["code"]
+    assert "callback reached" in body
+
+
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
