@@ -1,8 +1,15 @@
 """Admin for identity providers, with their attribute mapping inline and the callback URL to copy."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from providers.models import AttributeMapping, IdentityProvider
+from providers.oidc.errors import SignInError
+from providers.oidc.flow import sign_in_start
+from providers.oidc.pages import error_page
 from providers.presets import PRESETS
 from providers.services import attribute_mapping_ensure
 from tenants.admin import CopyButtonMedia
@@ -22,7 +29,7 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
     list_display = ["name", "tenant", "preset", "slug", "is_enabled", "order"]
     list_filter = ["preset", "is_enabled", "tenant"]
     search_fields = ["name", "slug", "client_id", "domain"]
-    readonly_fields = ["callback_url", "where_to_find"]
+    readonly_fields = ["callback_url", "where_to_find", "test_connection"]
     inlines = [AttributeMappingInline]
     fieldsets = [
         (None, {"fields": ["tenant", "preset", "name", "slug", "is_enabled", "order"]}),
@@ -31,6 +38,7 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
             {
                 "fields": [
                     "callback_url",
+                    "test_connection",
                     "where_to_find",
                     "client_id",
                     "client_secret",
@@ -61,6 +69,35 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
     def where_to_find(self, obj):
         preset = PRESETS.get(obj.preset) if obj.pk else PRESETS["salesforce"]
         return preset.client_help if preset else ""
+
+    @admin.display(description="test connection")
+    def test_connection(self, obj):
+        if not obj.pk:
+            return "Save first, then test a real sign-in against the provider here."
+        url = reverse("admin:providers_identityprovider_test", args=[obj.pk])
+        return format_html(
+            '<a class="button" href="{}" target="_blank" rel="noopener">Test connection</a> '
+            '<span class="help">Opens a new window, signs in at the provider and shows every claim that came back. '
+            "Provisions nothing and creates no customer.</span>",
+            url,
+        )
+
+    def get_urls(self):
+        test = self.admin_site.admin_view(self.test_connection_view)
+        return [path("<path:object_id>/test/", test, name="providers_identityprovider_test"), *super().get_urls()]
+
+    def test_connection_view(self, request, object_id):
+        """Starts a sign-in flagged as a test (issue 3, point 10); the callback shows claims instead of signing in."""
+        provider = self.get_object(request, object_id)
+        if provider is None:
+            raise Http404("No such identity provider.")
+        if not self.has_change_permission(request, provider):
+            raise PermissionDenied
+        next_path = reverse("portal:home", kwargs={"tenant_slug": provider.tenant.slug})
+        try:
+            return sign_in_start(request=request, provider=provider, next_path=next_path, test=True)
+        except SignInError as error:
+            return error_page(request, error, tenant=provider.tenant, staff_detail=True)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

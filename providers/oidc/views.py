@@ -1,19 +1,141 @@
-"""Sign-in views. Placeholder until the OpenID Connect flow lands (issue: customer sign-in)."""
+"""Sign-in views: choose a provider, start, come back (callback), sign out. Thin: the work is in flow/backend.
 
-from django.http import Http404
+Errors are raised as `SignInError`s and become pages in `pages.renders_sign_in_errors`.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.services import login_event_record
+from portal.sessions import customer_get, customer_login, customer_logout
+from providers.models import IdentityProvider
+from providers.oidc import discovery, flow, transaction
+from providers.oidc.backend import GatewayOIDCBackend
+from providers.oidc.errors import ProviderUnavailable, SignInError
+from providers.oidc.pages import renders_sign_in_errors
+from providers.oidc.redirects import safe_next
+from providers.selectors import provider_get_enabled, provider_pick, tenant_get_active
+from tenants.models import Tenant
 
 
-def choose(request, tenant_slug):
-    raise Http404("Sign-in is not available yet.")
+def login_url(provider: IdentityProvider, next_path: str) -> str:
+    return f"{provider.login_path()}?{urlencode({'next': next_path})}"
 
 
-def login(request, tenant_slug, provider_slug):
-    raise Http404("Sign-in is not available yet.")
+@require_GET
+@renders_sign_in_errors
+def choose(request, *, tenant_slug):
+    """One provider: straight there. Several: a choice page, or the one whose email domains match."""
+    tenant = tenant_get_active(slug=tenant_slug)
+    next_path = safe_next(request.GET.get("next"), tenant_slug=tenant_slug)
+    email = request.GET.get("email", "").strip()[:254]
+    provider, providers = provider_pick(tenant=tenant, idp=request.GET.get("idp", ""), email=email)
+    if provider is not None:
+        return redirect(login_url(provider, next_path))
+    choices = [(candidate, login_url(candidate, next_path)) for candidate in providers]
+    context = {"tenant": tenant, "choices": choices, "email": email, "next": next_path, "no_match": bool(email)}
+    return render(request, "portal/choose.html", context)
 
 
-def callback(request, tenant_slug, provider_slug):
-    raise Http404("Sign-in is not available yet.")
+@require_GET
+@renders_sign_in_errors
+def login(request, *, tenant_slug, provider_slug):
+    tenant = tenant_get_active(slug=tenant_slug)
+    provider = provider_get_enabled(tenant=tenant, slug=provider_slug)
+    next_path = safe_next(request.GET.get("next"), tenant_slug=tenant_slug)
+    return flow.sign_in_start(request=request, provider=provider, next_path=next_path)
 
 
-def logout(request, tenant_slug):
-    raise Http404("Sign-in is not available yet.")
+@require_GET
+def callback(request, *, tenant_slug, provider_slug):
+    """The redirect_uri. Whatever happens, the transaction cookie of this state is used up."""
+    response = _callback(request, tenant_slug=tenant_slug, provider_slug=provider_slug)
+    transaction.forget(response, state=request.GET.get("state", ""), tenant_slug=tenant_slug)
+    return response
+
+
+@renders_sign_in_errors
+def _callback(request, *, tenant_slug, provider_slug):
+    tenant = tenant_get_active(slug=tenant_slug)
+    provider = IdentityProvider.objects.filter(tenant=tenant, slug=provider_slug).select_related("tenant").first()
+    if provider is None:
+        raise ProviderUnavailable(f"no identity provider {provider_slug[:50]!r} at this tenant.")
+    # Without a valid transaction this is not an attempt of this browser (a crawler, a replay): no row.
+    tx = flow.transaction_for(request, provider=provider)
+    try:
+        code = flow.callback_code(request, provider=provider, tx=tx)
+        backend = GatewayOIDCBackend(provider)
+        if tx.test:
+            return _test_result(request, provider=provider, backend=backend, code=code, tx=tx)
+        customer = backend.authenticate(request, code=code, transaction=tx)
+    except SignInError as error:
+        event = login_event_record(
+            request=request, tenant=tenant, provider=provider, reason=error.reason, detail=error.detail, is_test=tx.test
+        )
+        error.reference, error.for_staff = event.reference, tx.test
+        raise
+    customer_login(request, customer=customer)
+    login_event_record(request=request, tenant=tenant, provider=provider, customer=customer)
+    return HttpResponseRedirect(safe_next(tx.next_path, tenant_slug=tenant_slug))
+
+
+def _test_result(request, *, provider, backend, code, tx):
+    """Test connection (issue 3, point 10): every claim and the mapped result; no customer, no session."""
+    verified = backend.verify_sign_in(code=code, transaction=tx)
+    error = verified.mapping_error
+    event = login_event_record(
+        request=request,
+        tenant=provider.tenant,
+        provider=provider,
+        reason=error.reason if error else "",
+        detail=error.detail if error else "test connection succeeded",
+        is_test=True,
+    )
+    context = {
+        "tenant": provider.tenant,
+        "provider": provider,
+        "verified": verified,
+        "id_claims": sorted(verified.id_claims.items()),
+        "userinfo": sorted(verified.userinfo.items()),
+        "mapped": verified.mapped.as_dict() if verified.mapped else None,
+        "mapping_error": error,
+        "reference": event.reference,
+    }
+    response = render(request, "portal/test_connection.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@renders_sign_in_errors
+def logout(request, *, tenant_slug):
+    """End the local session at this tenant; offer RP-initiated logout at the provider when it has one."""
+    tenant = Tenant.objects.filter(slug=tenant_slug).first() or tenant_get_active(slug=tenant_slug)
+    customer = customer_get(request, tenant=tenant)
+    customer_logout(request, tenant=tenant)
+    end_session = _end_session_url(customer.provider) if customer else ""
+    context = {"tenant": tenant, "provider": customer.provider if customer else None, "end_session": end_session}
+    return render(request, "portal/signed_out.html", context)
+
+
+def _end_session_url(provider: IdentityProvider) -> str:
+    """OpenID Connect RP-Initiated Logout 1.0, section 2: client_id identifies us; no token is kept to hint."""
+    try:
+        endpoint = discovery.metadata_get(provider=provider).end_session_endpoint
+    except SignInError:
+        return ""
+    if not endpoint:
+        return ""
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode({'client_id': provider.client_id})}"
+
+
+def sign_in_redirect(request, *, tenant: Tenant, next_path: str) -> HttpResponseRedirect:
+    """Where a page that needs a signed-in customer sends an anonymous visitor (keeps a link's `?idp=`)."""
+    query = {"next": next_path}
+    if request.GET.get("idp"):
+        query["idp"] = request.GET["idp"][:50]
+    return redirect(f"{reverse('providers:choose', kwargs={'tenant_slug': tenant.slug})}?{urlencode(query)}")

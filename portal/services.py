@@ -1,0 +1,60 @@
+"""Writes to customers and the sign-in log."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal.models import Customer, LoginEvent
+from providers.models import IdentityProvider
+from tenants.models import Tenant
+
+PROFILE_FIELDS = ("email", "first_name", "last_name", "display_name", "groups")
+
+
+def customer_sign_in(*, provider: IdentityProvider, identity) -> Customer:
+    """Find or create the customer (tenant, provider, sub) and refresh what the provider says about them.
+
+    The same email at another provider or tenant is another customer (PRODUCT.md, non-negotiables).
+    Two simultaneous first sign-ins of one person race on the unique constraint; the loser re-reads.
+    """
+    values = {name: getattr(identity, name) for name in PROFILE_FIELDS}
+    key = {"tenant_id": provider.tenant_id, "provider": provider, "subject": identity.subject}
+    try:
+        with transaction.atomic():
+            customer, _ = Customer.objects.update_or_create(**key, defaults={**values, "last_login_at": timezone.now()})
+    except IntegrityError:
+        customer = Customer.objects.get(**key)
+        Customer.objects.filter(pk=customer.pk).update(**values, last_login_at=timezone.now())
+        customer.refresh_from_db()
+    return customer
+
+
+def login_event_record(
+    *,
+    request,
+    tenant: Tenant,
+    provider: IdentityProvider | None,
+    customer: Customer | None = None,
+    reason: str = "",
+    detail: str = "",
+    reference: str | None = None,
+    is_test: bool = False,
+) -> LoginEvent:
+    """One row per sign-in attempt that reached the callback; a `reason` makes it a failure.
+
+    Never a token: `detail` is our own wording (see providers.oidc.errors).
+    """
+    event = LoginEvent(
+        tenant=tenant,
+        provider=provider,
+        customer=customer,
+        outcome=LoginEvent.Outcome.FAILURE if reason else LoginEvent.Outcome.SUCCESS,
+        reason=reason[:64],
+        detail=detail[:1000],
+        ip=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:512],
+        is_test=is_test,
+    )
+    if reference:
+        event.reference = reference
+    event.save()
+    return event
