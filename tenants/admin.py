@@ -1,10 +1,28 @@
-"""Admin for tenants, memberships, Jira connections, service desks and sync runs."""
+"""Admin for tenants, memberships, Jira connections, service desks and sync runs.
 
-from django.contrib import admin
+Jira errors become admin messages here, in one place (`_verify_response`, `sync_now`).
+"""
 
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from tenants import selectors, services, tasks
 from tenants.admin_base import TenantScopedAdmin
+from tenants.jira.errors import JiraError
 from tenants.links import absolute, copyable
-from tenants.models import JiraConnection, ServiceDesk, SyncRun, Tenant, TenantMembership
+from tenants.models import (
+    JiraAccountGrant,
+    JiraConnection,
+    OrganizationRule,
+    ServiceDesk,
+    SyncRun,
+    Tenant,
+    TenantMembership,
+)
 
 admin.site.site_header = "JSM SSO Gateway"
 admin.site.site_title = "JSM SSO Gateway"
@@ -16,13 +34,33 @@ class CopyButtonMedia:
         js = ["gateway/admin/copy.js"]
 
 
+@admin.action(description="Sync service desks now", permissions=["change"])
+def sync_now(modeladmin, request, queryset):
+    """Queues one sync per selected tenant (or connection's tenant); each run shows under Sync runs."""
+    model = queryset.model
+    path = "pk" if model is Tenant else "tenant_id"
+    ids = list(queryset.model.objects.filter(pk__in=queryset.values("pk")).values_list(path, flat=True))
+    with_jira = list(Tenant.objects.filter(pk__in=ids, jira__isnull=False).values_list("pk", flat=True))
+    tasks.service_desks_sync_queue(tenant_ids=with_jira, trigger=SyncRun.Trigger.ADMIN)
+    if with_jira:
+        runs = reverse("admin:tenants_syncrun_changelist")
+        modeladmin.message_user(
+            request, format_html('Sync started for {} tenant(s); see <a href="{}">Sync runs</a>.', len(with_jira), runs)
+        )
+    if len(with_jira) < len(ids):
+        modeladmin.message_user(
+            request, f"{len(ids) - len(with_jira)} tenant(s) have no Jira connection yet.", messages.WARNING
+        )
+
+
 @admin.register(Tenant)
 class TenantAdmin(CopyButtonMedia, TenantScopedAdmin):
-    list_display = ["name", "slug", "is_active", "portal_link", "created_at"]
+    list_display = ["name", "slug", "is_active", "portal_link", "last_sync", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["portal_link", "last_sync"]
+    actions = [sync_now]
 
     @admin.display(description="customer portal")
     def portal_link(self, obj):
@@ -30,11 +68,16 @@ class TenantAdmin(CopyButtonMedia, TenantScopedAdmin):
 
     @admin.display(description="last sync")
     def last_sync(self, obj):
-        run = obj.sync_runs.first() if obj.pk else None
+        run = selectors.sync_run_last(tenant=obj) if obj.pk else None
         if run is None:
             return "never"
         text = f"{run.get_outcome_display()} at {run.started_at:%Y-%m-%d %H:%M} UTC"
-        return f"{text}: {run.error}" if run.error else text
+        if run.outcome == SyncRun.Outcome.SUCCESS:
+            text += f" ({run.desks_seen} service desks)"
+        url = reverse("admin:tenants_syncrun_changelist") + f"?tenant__id__exact={obj.pk}"
+        if run.error:
+            return format_html('<a href="{}">{}</a>: <strong>{}</strong>', url, text, run.error)
+        return format_html('<a href="{}">{}</a>', url, text)
 
     # Only operators create or delete tenants.
     def has_add_permission(self, request):
@@ -52,12 +95,65 @@ class TenantMembershipAdmin(TenantScopedAdmin):
 
 
 @admin.register(JiraConnection)
-class JiraConnectionAdmin(TenantScopedAdmin):
-    list_display = ["tenant", "site_url", "auth_mode", "email", "verified_at"]
+class JiraConnectionAdmin(CopyButtonMedia, TenantScopedAdmin):
+    list_display = ["tenant", "site_url", "auth_mode", "email", "verified_at", "last_error"]
     list_filter = ["auth_mode", "tenant"]
     search_fields = ["tenant__name", "site_url", "email"]
-    readonly_fields = ["cloud_id", "verified_at", "last_error"]
-    fields = ["tenant", "site_url", "auth_mode", "email", "api_token", "cloud_id", "verified_at", "last_error"]
+    readonly_fields = ["verify_button", "cloud_id", "verified_at", "last_error"]
+    fields = [
+        "tenant",
+        "site_url",
+        "auth_mode",
+        "email",
+        "api_token",
+        "verify_button",
+        "cloud_id",
+        "verified_at",
+        "last_error",
+    ]
+    actions = [sync_now]
+
+    @admin.display(description="verify")
+    def verify_button(self, obj):
+        return mark_safe(  # noqa: S308 (constant markup)
+            '<button type="submit" name="_verify" value="1" class="button">Save and verify</button> '
+            '<span class="help">Checks the token and administrator rights, then lists and syncs the service '
+            "desks.</span>"
+        )
+
+    def response_change(self, request, obj):
+        if "_verify" in request.POST:
+            return self._verify_response(request, obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_verify" in request.POST:
+            return self._verify_response(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _verify_response(self, request, obj):
+        change_url = reverse("admin:tenants_jiraconnection_change", args=[obj.pk])
+        try:
+            report = services.jira_connection_verify(connection=obj)
+        except JiraError as exc:
+            self.message_user(request, f"Verify failed: {exc}", messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        run = services.service_desks_sync(tenant=obj.tenant, trigger=SyncRun.Trigger.ADMIN)
+        desks = [
+            (desk, copyable(absolute(desk.get_absolute_url())))
+            for desk in selectors.service_desks_active(tenant=obj.tenant)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Jira connection of {obj.tenant} verified",
+            "connection": obj,
+            "report": report,
+            "run": run,
+            "desks": desks,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "tenants/admin/verify.html", context)
 
 
 @admin.register(ServiceDesk)
@@ -101,6 +197,30 @@ class SyncRunAdmin(TenantScopedAdmin):
     ]
     list_filter = ["outcome", "trigger", "tenant"]
     search_fields = ["tenant__name", "error"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrganizationRule)
+class OrganizationRuleAdmin(TenantScopedAdmin):
+    list_display = ["__str__", "tenant", "kind", "value", "organization_name", "remove_when_unmatched", "is_active"]
+    list_filter = ["kind", "is_active", "tenant"]
+    search_fields = ["value", "organization_name"]
+    readonly_fields = ["organization_id"]
+    fields = ["tenant", "kind", "value", "organization_name", "remove_when_unmatched", "is_active", "organization_id"]
+
+
+@admin.register(JiraAccountGrant)
+class JiraAccountGrantAdmin(TenantScopedAdmin):
+    """Read-only: what provisioning did in Jira. Deleting a row makes the next sign-in redo that step."""
+
+    list_display = ["account_id", "kind", "target", "tenant", "created_at"]
+    list_filter = ["kind", "tenant"]
+    search_fields = ["account_id", "target"]
 
     def has_add_permission(self, request):
         return False

@@ -157,6 +157,85 @@ class SyncRun(models.Model):
     class Meta:
         ordering = ["-started_at"]
         get_latest_by = "started_at"
+        constraints = [
+            # The lock: at most one running sync per tenant, in whatever database runs (services.py).
+            models.UniqueConstraint(
+                fields=["tenant"], condition=models.Q(outcome="running"), name="one_running_sync_per_tenant"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Sync of {self.tenant} at {self.started_at:%Y-%m-%d %H:%M} ({self.get_outcome_display()})"
+
+
+class OrganizationRule(models.Model):
+    """Puts customers into a JSM organization on sign-in: by email domain or by IdP group.
+
+    The organization is created in Jira if missing (its id is remembered here). With
+    `remove_when_unmatched`, a customer the gateway added is removed again once the rule no longer
+    matches them (their group was taken away at the IdP, their email changed).
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL_DOMAIN = "email_domain", "Email domain"
+        IDP_GROUP = "idp_group", "Identity provider group"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="organization_rules")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.EMAIL_DOMAIN)
+    value = models.CharField(
+        "matches",
+        max_length=255,
+        help_text="An email domain (example.com: exact, subdomains not included) or a group name as the IdP sends it.",
+    )
+    organization_name = models.CharField("JSM organization", max_length=200, help_text="Created in Jira if missing.")
+    organization_id = models.CharField(
+        "JSM organization id", max_length=32, blank=True, help_text="Filled in when the gateway first uses the rule."
+    )
+    remove_when_unmatched = models.BooleanField(
+        default=False,
+        help_text="Remove customers the gateway added once this rule no longer matches them.",
+    )
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "kind", "value", "organization_name"], name="uniq_org_rule"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value} → {self.organization_name}"
+
+    def matches(self, *, email: str, groups: list[str]) -> bool:
+        if self.kind == self.Kind.EMAIL_DOMAIN:
+            return email.rpartition("@")[2].lower() == self.value.strip().lstrip("@").lower()
+        return self.value in (groups or [])
+
+
+class JiraAccountGrant(models.Model):
+    """What the gateway already did in Jira for one account of one tenant, so a repeat sign-in with
+    nothing changed costs no Jira call (portal/provisioning.py): the email it was found by, the
+    service desks it was added to, the organizations it joined.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Found by email"
+        SERVICE_DESK = "service_desk", "Customer of service desk"
+        ORGANIZATION = "organization", "Member of organization"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="jira_grants")
+    account_id = models.CharField("Jira account id", max_length=128)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    target = models.CharField(max_length=255, help_text="The email, service desk id or organization id.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Jira access granted"
+        verbose_name_plural = "Jira access granted"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "account_id", "kind", "target"], name="uniq_jira_grant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.get_kind_display()} {self.target}"

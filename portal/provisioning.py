@@ -1,0 +1,190 @@
+"""Provisioning a signed-in customer in Jira Service Management (issue 4, point 5).
+
+`customer_provision` is called by the desk view after sign-in. It finds the customer's Jira account
+by exact, case-insensitive email (GET /rest/api/3/user/search matches prefixes, so the comparison is
+ours), else creates it (POST /rest/servicedeskapi/customer; "already exists" means another sign-in
+won the race: search again), adds it to the service desk, applies the tenant's organization rules,
+and records each step (tenants.models.JiraAccountGrant) so a repeat sign-in with nothing changed
+costs no Jira call and an interrupted run resumes where it stopped. If Jira is down or rate-limited
+the customer is told access is being set up and a worker retries (portal/tasks.py).
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from portal.models import Customer
+from tenants import selectors, services
+from tenants.jira import errors
+from tenants.jira.client import INTERACTIVE, JiraClient, RetryPolicy
+from tenants.models import JiraAccountGrant, OrganizationRule, ServiceDesk
+
+logger = logging.getLogger(__name__)
+Kind = JiraAccountGrant.Kind
+
+SETTING_UP = (
+    "We're setting up your access to {desk}. Jira is busy right now; we keep trying in the background. "
+    "Please come back in a few minutes: nothing you did is lost."
+)
+NOT_POSSIBLE = (
+    "We could not set up your access to {desk}. The help desk team can see why in their admin; "
+    "please contact them or try again later."
+)
+
+
+@dataclass(frozen=True)
+class ProvisionResult:
+    ready: bool
+    message: str = ""
+
+
+def customer_provision(*, customer: Customer, service_desk: ServiceDesk) -> ProvisionResult:
+    """Make sure `customer` can use `service_desk` in Jira; ready=False comes with a message for them."""
+    if customer.tenant_id != service_desk.tenant_id:
+        raise ValueError("The customer and the service desk belong to different tenants.")
+    rules = selectors.organization_rules_active(tenant=service_desk.tenant)
+    if _up_to_date(customer=customer, service_desk=service_desk, rules=rules):
+        return ProvisionResult(ready=True)
+    already_queued = customer.provisioning == Customer.Provisioning.RETRYING
+    try:
+        customer_provision_now(customer=customer, service_desk=service_desk, retry=INTERACTIVE, rules=rules)
+    except errors.JiraTransientError as exc:
+        provisioning_mark(customer, Customer.Provisioning.RETRYING, f"Waiting for Jira: {exc}")
+        if not already_queued:
+            _queue_retry(customer_id=customer.pk, service_desk_id=service_desk.pk)
+        return ProvisionResult(ready=False, message=SETTING_UP.format(desk=service_desk.project_name))
+    except errors.JiraError as exc:
+        logger.warning("Provisioning of customer %s in tenant %s failed: %s", customer.pk, customer.tenant_id, exc)
+        provisioning_mark(customer, Customer.Provisioning.FAILED, str(exc))
+        return ProvisionResult(ready=False, message=NOT_POSSIBLE.format(desk=service_desk.project_name))
+    return ProvisionResult(ready=True)
+
+
+def _queue_retry(*, customer_id: int, service_desk_id: int) -> None:
+    from portal.tasks import customer_provision_retry
+
+    transaction.on_commit(lambda: customer_provision_retry.delay(customer_id, service_desk_id))
+
+
+def provisioning_mark(customer: Customer, state: str, error: str) -> None:
+    customer.provisioning, customer.provisioning_error = state, error
+    Customer.objects.filter(pk=customer.pk).update(provisioning=state, provisioning_error=error)
+
+
+def _wanted_orgs(*, customer: Customer, rules: list[OrganizationRule]) -> tuple[list, set[str]]:
+    """(rules that match the customer, organization ids to remove them from)."""
+    matching = [r for r in rules if r.matches(email=customer.email, groups=customer.groups)]
+    keep = {r.organization_id for r in matching}
+    removable = {r.organization_id for r in rules if r.remove_when_unmatched and r.organization_id} - keep
+    return matching, removable - {""}
+
+
+def _up_to_date(*, customer: Customer, service_desk: ServiceDesk, rules: list[OrganizationRule]) -> bool:
+    if customer.provisioning != Customer.Provisioning.DONE or not customer.jira_account_id:
+        return False
+    grants = selectors.jira_grants(tenant=service_desk.tenant, account_id=customer.jira_account_id)
+    matching, removable = _wanted_orgs(customer=customer, rules=rules)
+    needed = {(Kind.EMAIL, customer.email.strip().lower()), (Kind.SERVICE_DESK, service_desk.jira_id)}
+    needed |= {(Kind.ORGANIZATION, r.organization_id or f"unresolved:{r.pk}") for r in matching}
+    return needed <= grants and not {(Kind.ORGANIZATION, o) for o in removable} & grants
+
+
+def customer_provision_now(
+    *,
+    customer: Customer,
+    service_desk: ServiceDesk,
+    retry: RetryPolicy | None = None,
+    rules: list[OrganizationRule] | None = None,
+) -> str:
+    """Every step against Jira, each recorded as it succeeds; raises `errors.JiraError`. Returns the account id."""
+    tenant = service_desk.tenant
+    client = services.jira_client(connection=services.jira_connection_of(tenant=tenant), retry=retry)
+    rules = selectors.organization_rules_active(tenant=tenant) if rules is None else rules
+    account_id = _account_id(client, customer)
+    grants = selectors.jira_grants(tenant=tenant, account_id=account_id)
+    if (Kind.SERVICE_DESK, service_desk.jira_id) not in grants:
+        client.service_desk_customers_add(service_desk.jira_id, [account_id])
+        _grant(tenant, account_id, Kind.SERVICE_DESK, service_desk.jira_id)
+    matching, removable = _wanted_orgs(customer=customer, rules=rules)
+    for rule in matching:
+        _join_organization(client, rule, account_id, grants)
+    for organization_id in removable:
+        if (Kind.ORGANIZATION, organization_id) in grants:
+            client.organization_users_remove(organization_id, [account_id])
+            JiraAccountGrant.objects.filter(
+                tenant=tenant, account_id=account_id, kind=Kind.ORGANIZATION, target=organization_id
+            ).delete()
+    customer.jira_account_id, customer.provisioning, customer.provisioning_error = (
+        account_id,
+        Customer.Provisioning.DONE,
+        "",
+    )
+    Customer.objects.filter(pk=customer.pk).update(
+        jira_account_id=account_id, provisioning=Customer.Provisioning.DONE, provisioning_error=""
+    )
+    return account_id
+
+
+def _account_id(client: JiraClient, customer: Customer) -> str:
+    email = customer.email.strip().lower()
+    grants = selectors.jira_grants(tenant=customer.tenant, account_id=customer.jira_account_id)
+    if customer.jira_account_id and (Kind.EMAIL, email) in grants:
+        return customer.jira_account_id
+    user = client.user_find_by_email(email)
+    if user is None:
+        try:
+            user = client.customer_create(email=customer.email, display_name=_display_name(customer))
+        except errors.JiraCustomerExists:
+            user = client.user_find_by_email(email)
+            if user is None:
+                raise errors.JiraRequestRejected(
+                    f"Jira says {customer.email} already has an account, but the service account cannot find it: "
+                    "give it the “Browse users and groups” global permission."
+                ) from None
+    _grant(customer.tenant, user.account_id, Kind.EMAIL, email)
+    return user.account_id
+
+
+def _display_name(customer: Customer) -> str:
+    full = f"{customer.first_name} {customer.last_name}".strip()
+    return customer.display_name or full or customer.email
+
+
+def _join_organization(client: JiraClient, rule: OrganizationRule, account_id: str, grants: set) -> None:
+    organization_id = _organization_id(client, rule)
+    if (Kind.ORGANIZATION, organization_id) in grants:
+        return
+    try:
+        client.organization_users_add(organization_id, [account_id])
+    except errors.JiraNotFound:  # deleted in Jira since we remembered its id: find or create it again
+        OrganizationRule.objects.filter(pk=rule.pk).update(organization_id="")
+        rule.organization_id = ""
+        organization_id = _organization_id(client, rule)
+        client.organization_users_add(organization_id, [account_id])
+    _grant(rule.tenant, account_id, Kind.ORGANIZATION, organization_id)
+    grants.add((Kind.ORGANIZATION, organization_id))
+
+
+def _organization_id(client: JiraClient, rule: OrganizationRule) -> str:
+    """The rule's JSM organization, found by name or created (GET/POST /rest/servicedeskapi/organization)."""
+    if rule.organization_id:
+        return rule.organization_id
+    wanted = rule.organization_name.strip().lower()
+    found = next((o for o in client.organizations() if o.name.strip().lower() == wanted), None)
+    if found is None:
+        try:
+            found = client.organization_create(rule.organization_name.strip())
+        except errors.JiraRequestRejected:  # created meanwhile by another sign-in
+            found = next((o for o in client.organizations() if o.name.strip().lower() == wanted), None)
+            if found is None:
+                raise
+    OrganizationRule.objects.filter(tenant_id=rule.tenant_id, organization_name=rule.organization_name).update(
+        organization_id=found.id
+    )
+    rule.organization_id = found.id
+    return found.id
+
+
+def _grant(tenant, account_id: str, kind: str, target: str) -> None:
+    JiraAccountGrant.objects.get_or_create(tenant=tenant, account_id=account_id, kind=kind, target=target)

@@ -1,0 +1,45 @@
+"""The worker side of provisioning: retry a customer's provisioning with backoff until Jira answers,
+or give up visibly (Customer.provisioning = FAILED, the reason in provisioning_error, both shown in
+the customer admin). Takes ids; queued with transaction.on_commit by portal/provisioning.py.
+"""
+
+import random
+
+from celery import shared_task
+from django.conf import settings
+
+from portal.models import Customer
+from portal.provisioning import customer_provision_now, provisioning_mark
+from tenants.jira import errors
+from tenants.jira.client import RetryPolicy
+from tenants.models import ServiceDesk
+
+
+def retry_countdown(attempt: int, exc: Exception) -> float:
+    """Doubling from GATEWAY_PROVISION_RETRY_START seconds, capped, jittered; never sooner than Retry-After."""
+    start = getattr(settings, "GATEWAY_PROVISION_RETRY_START", 30)
+    cap = getattr(settings, "GATEWAY_PROVISION_RETRY_CAP", 1800)
+    delay = min(cap, start * 2**attempt) * random.uniform(0.7, 1.3)  # noqa: S311
+    return max(delay, getattr(exc, "retry_after", None) or 0)
+
+
+@shared_task(bind=True, name="portal.tasks.customer_provision_retry", max_retries=None, ignore_result=True)
+def customer_provision_retry(self, customer_id: int, service_desk_id: int) -> str:
+    customer = Customer.objects.select_related("tenant").filter(pk=customer_id).first()
+    service_desk = ServiceDesk.objects.select_related("tenant").filter(pk=service_desk_id).first()
+    if customer is None or service_desk is None:
+        return "customer or service desk gone"
+    attempt = self.request.retries + 1
+    try:
+        customer_provision_now(customer=customer, service_desk=service_desk, retry=RetryPolicy(max_retries=2))
+    except errors.JiraTransientError as exc:
+        limit = getattr(settings, "GATEWAY_PROVISION_MAX_ATTEMPTS", 10)
+        if attempt >= limit:
+            provisioning_mark(customer, Customer.Provisioning.FAILED, f"Gave up after {attempt} attempts: {exc}")
+            return "gave up"
+        provisioning_mark(customer, Customer.Provisioning.RETRYING, f"Attempt {attempt} of {limit} failed: {exc}")
+        raise self.retry(countdown=retry_countdown(attempt, exc), exc=exc) from None
+    except errors.JiraError as exc:
+        provisioning_mark(customer, Customer.Provisioning.FAILED, str(exc))
+        return "failed"
+    return "done"

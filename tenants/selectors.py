@@ -1,0 +1,29 @@
+"""Reads about tenants, their service desks, sync runs and what the gateway granted in Jira."""
+
+from django.db.models import QuerySet
+
+from tenants.models import JiraAccountGrant, OrganizationRule, ServiceDesk, SyncRun, Tenant
+
+
+def tenant_ids_to_sync() -> list[int]:
+    """Active tenants with a Jira connection: what the scheduled fan-out syncs."""
+    return list(Tenant.objects.filter(is_active=True, jira__isnull=False).order_by("pk").values_list("pk", flat=True))
+
+
+def service_desks_active(*, tenant: Tenant) -> QuerySet[ServiceDesk]:
+    return ServiceDesk.objects.filter(tenant=tenant, is_active=True).order_by("project_name", "jira_id")
+
+
+def sync_run_last(*, tenant: Tenant) -> SyncRun | None:
+    """The latest sync that ran (a SKIPPED one says nothing about the list), for the tenant's admin page."""
+    return SyncRun.objects.filter(tenant=tenant).exclude(outcome=SyncRun.Outcome.SKIPPED).first()
+
+
+def organization_rules_active(*, tenant: Tenant) -> list[OrganizationRule]:
+    return list(OrganizationRule.objects.filter(tenant=tenant, is_active=True).order_by("pk"))
+
+
+def jira_grants(*, tenant: Tenant, account_id: str) -> set[tuple[str, str]]:
+    """{(kind, target)} already done in Jira for this account of this tenant."""
+    rows = JiraAccountGrant.objects.filter(tenant=tenant, account_id=account_id).values_list("kind", "target")
+    return set(rows)

@@ -1,0 +1,176 @@
+"""Business logic of tenants: a connection's Jira client, Verify, and the service desk sync.
+
+The sync (issue 4, point 3) pages through GET /rest/servicedeskapi/servicedesk and upserts every
+desk in one statement, so a tenant with 500 desks costs the same number of queries as one with 5.
+Desks that vanished from Jira are marked inactive (their links answer "no longer available"); a
+failed sync changes no desk, so the last good list stays. The lock that keeps two syncs of one
+tenant apart is the RUNNING SyncRun row itself (a partial unique constraint), which works the same
+on SQLite and PostgreSQL, across processes and workers, and shows in the admin who holds it.
+"""
+
+import logging
+import sqlite3
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db import connection as db
+from django.db.models import Q
+from django.utils import timezone
+
+from tenants.jira import errors
+from tenants.jira.client import JiraClient, RetryPolicy, fetch_cloud_id
+from tenants.jira.types import ServiceDesk as JiraServiceDesk
+from tenants.jira.types import VerifyReport
+from tenants.models import JiraConnection, ServiceDesk, SyncRun, Tenant
+
+logger = logging.getLogger(__name__)
+
+UPSERT_FIELDS = ["project_id", "project_key", "project_name", "portal_url", "is_active", "last_synced_at"]
+
+
+class NoJiraConnection(errors.JiraError):
+    """The tenant has no Jira connection yet."""
+
+
+def jira_client(*, connection: JiraConnection, retry: RetryPolicy | None = None) -> JiraClient:
+    """The connection's client; for a scoped token, reads and stores the cloudId first if unknown."""
+    if connection.auth_mode == JiraConnection.AuthMode.SCOPED and not connection.cloud_id:
+        connection.cloud_id = fetch_cloud_id(connection.site_url)
+        JiraConnection.objects.filter(pk=connection.pk).update(cloud_id=connection.cloud_id)
+    return JiraClient.for_connection(connection, retry=retry)
+
+
+def jira_connection_of(*, tenant: Tenant) -> JiraConnection:
+    try:
+        return JiraConnection.objects.get(tenant=tenant)
+    except JiraConnection.DoesNotExist:
+        raise NoJiraConnection(f"{tenant.name} has no Jira connection yet; add one in the admin.") from None
+
+
+def jira_connection_verify(*, connection: JiraConnection) -> VerifyReport:
+    """Verify (issue 4, point 2): the token works (/myself), the account has ADMINISTER
+    (/mypermissions), and the service desks it sees. The outcome is stored on the connection.
+    """
+    try:
+        if connection.auth_mode == JiraConnection.AuthMode.SCOPED:
+            connection.cloud_id = fetch_cloud_id(connection.site_url)
+        client = jira_client(connection=connection)
+        account = client.myself()
+        if not client.has_permission("ADMINISTER"):
+            raise errors.JiraNotAdministrator(
+                f"The token works, but {account.email or connection.email} is not a Jira administrator. "
+                "Add it to the jira-admins group (or grant “Administer Jira”) in admin.atlassian.com and verify again."
+            )
+        desks = list(client.service_desks())
+    except errors.JiraError as exc:
+        _connection_mark(connection, error=str(exc))
+        raise
+    _connection_mark(connection, error="", verified=True)
+    return VerifyReport(account=account, cloud_id=connection.cloud_id, service_desks=desks)
+
+
+def _connection_mark(connection: JiraConnection, *, error: str, verified: bool = False) -> None:
+    connection.last_error = error
+    values = {"last_error": error, "cloud_id": connection.cloud_id, "updated_at": timezone.now()}
+    if verified:
+        connection.verified_at = values["verified_at"] = timezone.now()
+    JiraConnection.objects.filter(pk=connection.pk).update(**values)
+
+
+def service_desks_sync(*, tenant: Tenant, trigger: str = SyncRun.Trigger.SCHEDULE) -> SyncRun:
+    """Sync one tenant's service desks; returns its SyncRun (SKIPPED if another sync holds the lock)."""
+    run = _sync_run_start(tenant=tenant, trigger=trigger)
+    if run.outcome == SyncRun.Outcome.SKIPPED:
+        return run
+    try:
+        jira = jira_connection_of(tenant=tenant)
+        desks = list(jira_client(connection=jira).service_desks())
+        counts = service_desks_upsert(tenant=tenant, desks=desks, site_url=jira.site_url.rstrip("/"))
+    except errors.JiraError as exc:
+        return _sync_run_finish(run, outcome=SyncRun.Outcome.FAILED, error=str(exc))
+    except Exception as exc:
+        logger.exception("Sync of tenant %s failed unexpectedly", tenant.slug)
+        return _sync_run_finish(run, outcome=SyncRun.Outcome.FAILED, error=f"Unexpected error ({type(exc).__name__}).")
+    return _sync_run_finish(run, outcome=SyncRun.Outcome.SUCCESS, **counts)
+
+
+def _sync_run_start(*, tenant: Tenant, trigger: str) -> SyncRun:
+    timeout = timedelta(minutes=getattr(settings, "GATEWAY_SYNC_LOCK_MINUTES", 15))
+    SyncRun.objects.filter(
+        tenant=tenant, outcome=SyncRun.Outcome.RUNNING, started_at__lt=timezone.now() - timeout
+    ).update(outcome=SyncRun.Outcome.FAILED, finished_at=timezone.now(), error="Abandoned: the worker stopped.")
+    try:
+        with transaction.atomic():
+            return SyncRun.objects.create(tenant=tenant, trigger=trigger, outcome=SyncRun.Outcome.RUNNING)
+    except IntegrityError:
+        return SyncRun.objects.create(
+            tenant=tenant,
+            trigger=trigger,
+            outcome=SyncRun.Outcome.SKIPPED,
+            finished_at=timezone.now(),
+            error="Another sync of this tenant was running.",
+        )
+
+
+def _sync_run_finish(run: SyncRun, *, outcome: str, error: str = "", **counts) -> SyncRun:
+    run.outcome, run.error, run.finished_at = outcome, error, timezone.now()
+    for name, value in counts.items():
+        setattr(run, name, value)
+    run.save()
+    return run
+
+
+def service_desks_upsert(*, tenant: Tenant, desks: list[JiraServiceDesk], site_url: str) -> dict[str, int]:
+    """One SELECT, one INSERT … ON CONFLICT DO UPDATE, one UPDATE, whatever the number of desks."""
+    now = timezone.now()
+    unique = {desk.id: desk for desk in desks}
+    before = {
+        row[0]: row[1:]
+        for row in ServiceDesk.objects.filter(tenant=tenant).values_list(
+            "jira_id", "project_id", "project_key", "project_name", "is_active"
+        )
+    }
+    rows = [_desk_row(tenant, desk, site_url, now) for desk in unique.values()]
+    _lift_sqlite_variable_limit()
+    ServiceDesk.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["tenant", "jira_id"], update_fields=UPSERT_FIELDS
+    )
+    vanished = ServiceDesk.objects.filter(tenant=tenant, is_active=True).filter(
+        Q(last_synced_at__lt=now) | Q(last_synced_at__isnull=True)
+    )
+    deactivated = vanished.update(is_active=False)
+    return {
+        "desks_seen": len(unique),
+        "desks_created": sum(1 for key in unique if key not in before),
+        "desks_updated": sum(1 for key, desk in unique.items() if key in before and before[key] != _desk_state(desk)),
+        "desks_deactivated": deactivated,
+    }
+
+
+def _desk_state(desk: JiraServiceDesk) -> tuple:
+    return (desk.project_id, desk.project_key, desk.project_name, True)
+
+
+def _desk_row(tenant: Tenant, desk: JiraServiceDesk, site_url: str, now) -> ServiceDesk:
+    return ServiceDesk(
+        tenant=tenant,
+        jira_id=desk.id,
+        project_id=desk.project_id,
+        project_key=desk.project_key,
+        project_name=desk.project_name,
+        portal_url=f"{site_url}/servicedesk/customer/portal/{desk.id}",
+        is_active=True,
+        last_synced_at=now,
+    )
+
+
+def _lift_sqlite_variable_limit() -> None:
+    """Django 5.2 assumes SQLite's historic 999-variable limit and would split the upsert into
+    batches; SQLite ≥ 3.32 allows 32766, and Django 6.0 reads the real limit the same way.
+    """
+    if db.vendor != "sqlite":
+        return
+    db.ensure_connection()
+    limit = db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    db.features.max_query_params = max(limit, 999)

@@ -1,0 +1,35 @@
+"""Celery tasks of the service desk sync. Thin: they take ids and call tenants.services.
+
+`service_desks_sync_all` is what Celery beat runs (the schedule is created by migration 0003 and
+edited in the admin under Periodic tasks); it fans out one task per active tenant.
+"""
+
+from functools import partial
+
+from celery import shared_task
+from django.db import transaction
+
+from tenants import selectors, services
+from tenants.models import SyncRun, Tenant
+
+
+@shared_task(name="tenants.tasks.service_desks_sync_tenant", ignore_result=True)
+def service_desks_sync_tenant(tenant_id: int, trigger: str = SyncRun.Trigger.SCHEDULE) -> str:
+    tenant = Tenant.objects.filter(pk=tenant_id, is_active=True).first()
+    if tenant is None:
+        return "tenant gone or inactive"
+    return services.service_desks_sync(tenant=tenant, trigger=trigger).outcome
+
+
+@shared_task(name="tenants.tasks.service_desks_sync_all", ignore_result=True)
+def service_desks_sync_all(trigger: str = SyncRun.Trigger.SCHEDULE) -> int:
+    tenant_ids = selectors.tenant_ids_to_sync()
+    for tenant_id in tenant_ids:
+        service_desks_sync_tenant.delay(tenant_id, trigger)
+    return len(tenant_ids)
+
+
+def service_desks_sync_queue(*, tenant_ids, trigger: str, **options) -> None:
+    """Queue one sync per tenant once the current transaction commits (options go to apply_async)."""
+    for tenant_id in tenant_ids:
+        transaction.on_commit(partial(service_desks_sync_tenant.apply_async, args=(tenant_id, trigger), **options))
