@@ -105,7 +105,12 @@ def validate_id_token(token: str, *, provider: IdentityProvider, issuer: str, no
 
 
 def decode(token: str, key, *, algorithms: list[str], provider: IdentityProvider, issuer: str | None) -> dict:
-    options = {"require": REQUIRED_CLAIMS if issuer else ["sub"], "verify_iss": bool(issuer)}
+    """`issuer=None`: a signed userinfo response (5.3.2), whose iss and aud the caller checks when present."""
+    options = {
+        "require": REQUIRED_CLAIMS if issuer else ["sub"],
+        "verify_iss": bool(issuer),
+        "verify_aud": bool(issuer),
+    }
     try:
         return jwt.decode(
             token,
