@@ -1,0 +1,166 @@
+"""The Jira client against the fake JSM: paging, retries, errors, both base URLs."""
+
+import pytest
+
+from tenants.jira import errors
+from tenants.jira.client import JiraClient, RetryPolicy, scoped_base_url
+from tenants.jira.transport import retry_after_seconds
+
+
+@pytest.fixture
+def site(fake_jsm_factory):
+    fake = fake_jsm_factory(max_limit=4)
+    fake.add_account(email="admin@example.com", token="classic-token")
+    return fake
+
+
+def classic(fake, token="classic-token", **kwargs):
+    return JiraClient(base_url=fake.url, email="admin@example.com", api_token=token, **kwargs)
+
+
+def test_paging_follows_is_last_page_when_the_server_caps_the_limit(site):
+    site.state.add_service_desks(11)
+    desks = list(classic(site).service_desks())
+    assert [d.project_name for d in desks] == [f"Desk {n}" for n in range(11)]
+    pages = site.calls("GET", "/rest/servicedeskapi/servicedesk")
+    # The client asked for 50 at a time, the server silently gave 4: it advanced by what came back.
+    assert [(p.query["start"], p.query["limit"]) for p in pages] == [("0", "50"), ("4", "50"), ("8", "50")]
+
+
+def test_429_then_success_honours_retry_after(site, jira_sleeps):
+    site.fail("/rest/api/3/myself", 429, times=1, retry_after=7)
+    assert classic(site).myself().email == "admin@example.com"
+    assert jira_sleeps == [7.0]
+    assert [c.status for c in site.calls("GET", "/rest/api/3/myself")] == [429, 200]
+
+
+def test_503_backs_off_exponentially_with_jitter_then_gives_up(site, jira_sleeps):
+    site.fail("/rest/servicedeskapi/servicedesk", 503)
+    with pytest.raises(errors.JiraUnavailable):
+        list(classic(site).service_desks())
+    assert len(jira_sleeps) == 4  # Atlassian: at most 4 retries
+    for wait, base in zip(jira_sleeps, [5, 10, 20, 30], strict=True):
+        assert 0.7 * base <= wait <= 1.3 * base
+    assert len(site.calls("GET", "/rest/servicedeskapi/servicedesk")) == 5
+
+
+def test_rate_limit_beyond_what_a_caller_may_wait_is_reported_with_the_hint(site, jira_sleeps):
+    site.fail("/rest/api/3/myself", 429, retry_after=600)
+    with pytest.raises(errors.JiraRateLimited) as caught:
+        classic(site).myself()
+    assert caught.value.retry_after == 600 and jira_sleeps == []
+
+
+def test_x_ratelimit_reset_is_understood():
+    assert retry_after_seconds({"X-RateLimit-Reset": "2999-01-01T00:00:00Z"}) > 0
+    assert retry_after_seconds({"X-RateLimit-Reset": "2000-01-01T00:00:00Z"}) == 0
+
+
+def test_401_is_bad_credentials_and_mentions_the_scoped_option(site):
+    with pytest.raises(errors.JiraBadCredentials) as caught:
+        classic(site, token="wrong").myself()
+    assert "scoped-token option" in str(caught.value)
+    assert "wrong" not in str(caught.value)
+
+
+def test_a_service_account_on_the_site_url_is_told_to_choose_the_scoped_token(site):
+    site.add_account(email="bot@serviceaccount.atlassian.com", token="scoped-token", scoped=True)
+    client = JiraClient(base_url=site.url, email="bot@serviceaccount.atlassian.com", api_token="scoped-token")
+    with pytest.raises(errors.JiraBadCredentials, match="belongs to a service account: choose the scoped-token"):
+        client.myself()
+
+
+def test_missing_administer_permission_is_visible(site):
+    site.add_account(email="agent@example.com", token="agent-token", admin=False)
+    client = JiraClient(base_url=site.url, email="agent@example.com", api_token="agent-token")
+    assert client.has_permission("ADMINISTER") is False
+    assert classic(site).has_permission("ADMINISTER") is True
+
+
+def test_403_is_not_administrator(site):
+    site.fail("/rest/servicedeskapi/customer", 403)
+    with pytest.raises(errors.JiraNotAdministrator):
+        classic(site).customer_create(email="a@example.com", display_name="A")
+
+
+def test_scoped_token_calls_the_api_gateway_with_the_cloud_id(site, settings):
+    site.add_account(email="bot@serviceaccount.atlassian.com", token="scoped-token", scoped=True)
+    site.state.add_service_desks(2)
+    settings.GATEWAY_ATLASSIAN_API_URL = site.api_url
+    client = JiraClient(
+        base_url=scoped_base_url(site.cloud_id),
+        email="bot@serviceaccount.atlassian.com",
+        api_token="scoped-token",
+        scoped=True,
+    )
+    assert len(list(client.service_desks())) == 2
+    paths = [e for e in site.log if e.path == "/rest/servicedeskapi/servicedesk"]
+    assert paths and all(e.scoped for e in paths)
+    assert client.base_url == f"{site.api_url}/ex/jira/{site.cloud_id}"
+
+
+def test_redirects_are_not_followed_with_credentials(site):
+    site.fail("/rest/api/3/myself", 302)
+    with pytest.raises(errors.JiraSiteNotFound, match="redirect"):
+        classic(site).myself()
+    assert len(site.calls("GET", "/rest/api/3/myself")) == 1
+
+
+def test_a_dead_site_is_unavailable_not_a_crash(site, jira_sleeps):
+    url = site.url
+    site.stop()
+    client = JiraClient(base_url=url, email="admin@example.com", api_token="classic-token")
+    with pytest.raises(errors.JiraUnavailable):
+        client.myself()
+
+
+def test_a_slow_site_times_out_as_unavailable(site):
+    site.slow("/rest/api/3/myself", 1.0, times=1)
+    client = classic(site, timeout=(1, 0.2), retry=RetryPolicy(max_retries=0))
+    with pytest.raises(errors.JiraUnavailable, match="did not answer in time"):
+        client.myself()
+
+
+def test_user_search_is_compared_exactly_despite_prefix_matches(site):
+    site.state.add_user(email="ann@example.com.au")
+    site.state.add_user(email="ann@example.community")
+    exact = site.state.add_user(email="Ann@Example.com")
+    client = classic(site)
+    assert len(list(client.user_search("ann@example.com"))) == 3
+    assert client.user_find_by_email("ANN@example.com").account_id == exact["accountId"]
+    assert client.user_find_by_email("an@example.com") is None
+
+
+def test_existing_customer_email_is_a_typed_conflict(site):
+    site.state.add_user(email="bob@example.com")
+    with pytest.raises(errors.JiraCustomerExists):
+        classic(site).customer_create(email="BOB@example.com", display_name="Bob")
+    assert site.calls("POST", "/rest/servicedeskapi/customer")[0].query == {"strictConflictStatusCode": "true"}
+
+
+def test_portal_calls_round_trip(site):
+    desk = site.state.add_service_desk(name="IT", key="IT")
+    request_type = site.state.add_request_type(desk_id=desk["id"], name="Get help")
+    customer = site.state.add_user(email="c@example.com")
+    client = classic(site)
+    client.service_desk_customers_add(desk["id"], [customer["accountId"]])
+    assert [t.name for t in client.request_types(desk["id"])] == ["Get help"]
+    assert [f.field_id for f in client.request_type_fields(desk["id"], request_type["id"])] == [
+        "summary",
+        "description",
+    ]
+    created = client.request_create(
+        service_desk_id=desk["id"],
+        request_type_id=request_type["id"],
+        field_values={"summary": "Printer on fire"},
+        on_behalf_of=customer["accountId"],
+    )
+    assert created.reporter_account_id == customer["accountId"] and created.summary == "Printer on fire"
+    client.comment_create(created.issue_key, body="Internal note", public=False)
+    client.comment_create(created.issue_key, body="We are on it", public=True)
+    assert [c.body for c in client.comments(created.issue_key)] == ["We are on it"]
+    assert [r.issue_key for r in client.requests(service_desk_id=desk["id"])] == [created.issue_key]
+    with pytest.raises(errors.JiraRequestRejected, match="Summary is required"):
+        client.request_create(
+            service_desk_id=desk["id"], request_type_id=request_type["id"], field_values={}, on_behalf_of=""
+        )
