@@ -170,6 +170,7 @@ class OidcEndpoints:
             )
         else:
             answer["expires_in"] = 3600
+        self.token_answers.append(answer)
         return answer
 
     def _userinfo(self, request: RecordedRequest) -> Response:

@@ -66,6 +66,7 @@ class FakeOidcProvider(OidcEndpoints):
         # --- what happened
         self.requests: list[RecordedRequest] = []
         self.token_auth_used: list[str] = []
+        self.token_answers: list[dict] = []  # what /token answered (to prove no token leaks into pages or logs)
         self._grants: dict[str, Grant] = {}
         self._access: dict[str, Grant] = {}
         self._impostor: SigningKey | None = None
