@@ -55,6 +55,7 @@ class Fault:
     times: int | None = None
     retry_after: str | None = None
     delay: float = 0.0
+    action: object = None
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and path.startswith(self.path) and self.times != 0
@@ -140,6 +141,9 @@ class FakeJSMApp:
                 return
             if fault.times is not None:
                 fault.times -= 1
+        if fault.action is not None:
+            with self.state.lock:
+                fault.action(self.state, exchange)
         if fault.delay:
             time.sleep(fault.delay)
         if fault.status:

@@ -80,6 +80,13 @@ class FakeJSM:
             self.app.faults.append(fault)
         return fault
 
+    def before(self, path: str, action, *, times: int | None = 1, method=None) -> Fault:
+        """Run `action(state, exchange)` before answering, e.g. to stage a race with another writer."""
+        fault = Fault(path=path, status=None, method=method, times=times, action=action)
+        with self.state.lock:
+            self.app.faults.append(fault)
+        return fault
+
     def heal(self) -> None:
         """Remove every fault: Jira is back."""
         with self.state.lock:
