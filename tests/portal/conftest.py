@@ -1,0 +1,29 @@
+"""Fixtures of the portal tests: a customer and a browser signed in as them (without a provider round trip)."""
+
+import pytest
+from django.test import Client
+
+from portal import sessions
+from tests.factories import CustomerFactory, IdentityProviderFactory
+
+
+def signed_in(customer, client=None):
+    """A test client whose session holds `customer` at their tenant, as the callback leaves it."""
+    client = client or Client()
+    session = client.session
+    session[f"gw.customer.{customer.tenant_id}"] = {"id": customer.pk, "hash": sessions._hash(customer)}
+    session.save()
+    return client
+
+
+@pytest.fixture
+def customer(tenant):
+    provider = IdentityProviderFactory(tenant=tenant, slug="sso", name="Acme SSO")
+    return CustomerFactory(
+        provider=provider,
+        email="grace@example.com",
+        first_name="Grace",
+        last_name="Hopper",
+        display_name="Grace Hopper",
+        groups=["support", "vip"],
+    )

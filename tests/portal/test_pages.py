@@ -1,0 +1,127 @@
+"""The customer's pages: account, a service desk's substitute link, sign-out, and tenant isolation."""
+
+import pytest
+from django.test import Client
+
+from portal import sessions
+from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory
+from tests.portal.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_account_page_needs_sign_in_and_keeps_the_way_back(customer):
+    response = Client().get("/acme/account/")
+    assert response.status_code == 302
+    assert response["Location"] == "/acme/login/?next=%2Facme%2Faccount%2F"
+
+
+def test_the_account_page_shows_who_is_signed_in_and_a_sign_out_button(customer):
+    html = signed_in(customer).get("/acme/account/").content.decode()
+    for text in ["grace@example.com", "Grace", "Hopper", "Grace Hopper", "Acme SSO", "support, vip"]:
+        assert text in html
+    assert 'action="/acme/logout/"' in html and 'method="post"' in html
+
+
+def test_a_session_at_one_tenant_means_nothing_at_another(customer, other_tenant):
+    client = signed_in(customer)
+    IdentityProviderFactory(tenant=other_tenant, slug="globex-sso")
+    assert client.get("/acme/account/").status_code == 200
+    response = client.get("/globex/account/")
+    assert response.status_code == 302 and response["Location"].startswith("/globex/login/")
+
+
+def test_a_session_entry_forged_for_another_customer_is_ignored(customer, tenant):
+    other = CustomerFactory(provider=customer.provider, email="mallory@example.com")
+    client = signed_in(customer)
+    session = client.session
+    session[f"gw.customer.{tenant.pk}"] = {"id": other.pk, "hash": session[f"gw.customer.{tenant.pk}"]["hash"]}
+    session.save()
+    assert client.get("/acme/account/").status_code == 302
+
+
+def test_disabling_the_provider_or_changing_its_client_ends_the_session(customer):
+    client = signed_in(customer)
+    provider = customer.provider
+    provider.client_id = "re-registered"
+    provider.save()
+    assert client.get("/acme/account/").status_code == 302
+    customer.refresh_from_db()
+    client = signed_in(customer)
+    provider.is_enabled = False
+    provider.save()
+    assert client.get("/acme/account/").status_code == 302
+
+
+def test_sign_out_ends_the_session_and_needs_post(customer):
+    client = signed_in(customer)
+    assert client.get("/acme/logout/").status_code == 405
+    response = client.post("/acme/logout/")
+    assert response.status_code == 200 and b"You are signed out" in response.content
+    assert client.get("/acme/account/").status_code == 302
+
+
+def test_sign_out_is_csrf_protected(customer):
+    client = signed_in(customer, Client(enforce_csrf_checks=True))
+    assert client.post("/acme/logout/").status_code == 403
+    assert client.get("/acme/account/").status_code == 200
+
+
+def test_sign_out_at_one_tenant_keeps_the_other(customer, other_tenant):
+    there = CustomerFactory(provider=IdentityProviderFactory(tenant=other_tenant, slug="g"))
+    client = signed_in(there, signed_in(customer))
+    client.post("/acme/logout/")
+    assert client.get("/acme/account/").status_code == 302
+    assert client.get("/globex/account/").status_code == 200
+
+
+def test_sign_out_offers_rp_initiated_logout_when_the_provider_has_one(tenant, oidc_provider):
+    provider = IdentityProviderFactory(
+        tenant=tenant, slug="fake", name="Fake IdP", discovery_url=oidc_provider.discovery_url,
+        client_id=oidc_provider.client_id,
+    )  # fmt: skip
+    client = signed_in(CustomerFactory(provider=provider))
+    html = client.post("/acme/logout/").content.decode()
+    assert f'href="{oidc_provider.url("logout")}?client_id={oidc_provider.client_id}"' in html
+    assert "Sign out of Fake IdP" in html
+
+
+def test_the_session_key_changes_at_sign_in(customer, rf):
+    client = Client()
+    session = client.session
+    session["marker"] = 1
+    session.save()
+    before = session.session_key
+    request = rf.get("/")
+    request.session = client.session
+    sessions.customer_login(request, customer=customer)
+    assert request.session.session_key != before
+
+
+def test_an_unknown_desk_is_404_and_an_inactive_desk_410(customer, tenant):
+    ServiceDeskFactory(tenant=tenant, jira_id="7", is_active=False)
+    for client in (Client(), signed_in(customer)):
+        missing = client.get("/acme/portal/99/")
+        gone = client.get("/acme/portal/7/")
+        assert missing.status_code == 404 and b"no longer available" in missing.content
+        assert gone.status_code == 410 and b"no longer available" in gone.content
+
+
+def test_a_desk_link_sends_an_anonymous_visitor_to_sign_in_keeping_its_provider(customer, tenant):
+    ServiceDeskFactory(tenant=tenant, jira_id="3")
+    response = Client().get("/acme/portal/3/", {"idp": "sso"})
+    assert response["Location"] == "/acme/login/?next=%2Facme%2Fportal%2F3%2F&idp=sso"
+
+
+def test_a_signed_in_customer_sees_the_desk_named_and_themselves(customer, tenant):
+    ServiceDeskFactory(tenant=tenant, jira_id="3", project_name="IT Help")
+    html = signed_in(customer).get("/acme/portal/3/").content.decode()
+    assert "IT Help" in html and "Grace Hopper" in html and "grace@example.com" in html
+
+
+def test_an_inactive_tenant_answers_a_404_page_even_to_a_signed_in_customer(customer, tenant):
+    client = signed_in(customer)
+    tenant.is_active = False
+    tenant.save()
+    response = client.get("/acme/account/")
+    assert response.status_code == 404 and b"not available" in response.content

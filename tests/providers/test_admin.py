@@ -1,0 +1,75 @@
+"""The identity provider admin: callback URL to copy, and Test connection (issue 3, point 10)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from portal.models import Customer, LoginEvent
+from providers.services import attribute_mapping_ensure
+from tests.conftest import admin_client_for
+from tests.fakes.oidc.driver import finish_sign_in, sign_in, start_sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def connection_test_url(idp):
+    return reverse("admin:providers_identityprovider_test", args=[idp.pk])
+
+
+def test_the_change_page_shows_the_callback_url_to_copy_and_a_test_button(operator_client, idp):
+    html = operator_client.get(reverse("admin:providers_identityprovider_change", args=[idp.pk])).content.decode()
+    assert 'data-copy="http://testserver/acme/oidc/fake/callback/"' in html
+    assert f'href="{connection_test_url(idp)}" target="_blank"' in html
+
+
+def test_a_test_run_shows_every_claim_and_the_mapping_but_signs_no_one_in(operator_client, idp, oidc_provider):
+    oidc_provider.user["nickname"] = "countess"
+    result = sign_in(operator_client, connection_test_url(idp), oidc_provider)
+    assert result.response.status_code == 200
+    html = result.response.content.decode()
+    assert "Every check passed" in html
+    for text in [oidc_provider.user["sub"], "ada@example.com", "countess", "Lovelace", "nonce", "iss"]:
+        assert text in html
+    assert not Customer.objects.exists()
+    assert not [key for key in operator_client.session.keys() if key.startswith("gw.customer.")]
+    event = LoginEvent.objects.get()
+    assert event.is_test and event.outcome == "success"
+    assert operator_client.get("/acme/account/").status_code == 302
+
+
+def test_a_failed_test_names_the_check_that_failed(operator_client, idp, oidc_provider):
+    oidc_provider.id_token_claims = {"iss": "http://evil.example"}
+    result = sign_in(operator_client, connection_test_url(idp), oidc_provider)
+    assert result.response.status_code == 403
+    assert b"iss_mismatch" in result.response.content and b"discovered issuer" in result.response.content
+
+
+def test_a_mapping_failure_is_shown_with_the_claims(operator_client, idp, oidc_provider):
+    mapping = attribute_mapping_ensure(provider=idp)
+    mapping.email = "mail"
+    mapping.save()
+    html = sign_in(operator_client, connection_test_url(idp), oidc_provider).response.content.decode()
+    assert "attribute mapping failed" in html and "&#x27;mail&#x27;" in html and "ada@example.com" in html
+
+
+def test_a_disabled_provider_can_be_tested_before_it_is_switched_on(operator_client, idp, oidc_provider):
+    idp.is_enabled = False
+    idp.save()
+    assert sign_in(operator_client, connection_test_url(idp), oidc_provider).response.status_code == 200
+
+
+def test_only_admins_of_the_providers_tenant_may_test(idp, other_tenant):
+    assert admin_client_for(other_tenant).get(connection_test_url(idp)).status_code == 404
+    assert admin_client_for(idp.tenant, role="viewer").get(connection_test_url(idp)).status_code == 403
+    assert Client().get(connection_test_url(idp)).status_code == 302  # to the admin login
+    assert admin_client_for(idp.tenant).get(connection_test_url(idp)).status_code == 302
+
+
+def test_a_test_callback_opened_without_the_admin_session_shows_nothing(operator_client, idp, oidc_provider):
+    _, _, callback = start_sign_in(operator_client, connection_test_url(idp), oidc_provider)
+    stranger = Client()
+    for name, morsel in operator_client.cookies.items():
+        if name.startswith("gwtx_"):
+            stranger.cookies[name] = morsel.value
+    response = finish_sign_in(stranger, callback)
+    assert response.status_code == 403 and b"ada@example.com" not in response.content
