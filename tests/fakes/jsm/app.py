@@ -70,8 +70,10 @@ class Reply(Exception):
 
 
 def error_body(path: str, status: int, message: str):
-    if not message and status in (401, 429):
-        return None
+    if status == 429 or (status == 401 and not path.startswith("/rest/servicedeskapi/")):
+        return None  # as Jira does: the platform's 401 and every 429 carry no JSON body
+    if status == 401:
+        message = message or "Client must be authenticated to access this resource."
     if path.startswith("/rest/api/"):
         return {"errorMessages": [message or STATUS_TEXT.get(status, "")], "errors": {}}
     return {

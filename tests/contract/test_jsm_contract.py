@@ -1,0 +1,94 @@
+"""Acceptance: the fake JSM's responses and the client's requests follow ../shared/specs/*.json.
+
+A realistic scenario (Verify, sync, provisioning with organization rules and the already-exists
+race, the portal's request types, requests and comments, and documented errors) runs against the
+fake; every recorded exchange is then validated against Atlassian's OpenAPI documents.
+"""
+
+import pytest
+
+from portal.provisioning import customer_provision
+from tenants import services
+from tenants.jira import errors
+from tenants.jira.client import JiraClient
+from tenants.models import OrganizationRule
+from tests.contract.openapi import problems
+from tests.factories import CustomerFactory, IdentityProviderFactory
+from tests.fakes.jsm.app import Exchange
+
+
+def _scenario(tenant, jira, fake):
+    fake.state.add_service_desks(7)
+    services.jira_connection_verify(connection=jira)
+    services.service_desks_sync(tenant=tenant)
+    desk = tenant.service_desks.get(jira_id="1")
+    OrganizationRule.objects.create(
+        tenant=tenant, value="example.com", organization_name="Example", remove_when_unmatched=True
+    )
+    OrganizationRule.objects.create(tenant=tenant, kind="idp_group", value="vip", organization_name="VIP")
+    customer = CustomerFactory(provider=IdentityProviderFactory(tenant=tenant), email="ann@example.com", groups=["vip"])
+    assert customer_provision(customer=customer, service_desk=desk).ready
+    fake.before("/rest/servicedeskapi/customer", lambda state, _: state.add_user(email="bo@example.org"), method="POST")
+    racer = CustomerFactory(provider=IdentityProviderFactory(tenant=tenant), email="bo@example.org")
+    assert customer_provision(customer=racer, service_desk=desk).ready
+    customer.groups = []
+    customer.save()
+    assert customer_provision(customer=customer, service_desk=desk).ready  # leaves "VIP"
+    _portal_calls(fake, services.jira_client(connection=jira), customer.jira_account_id)
+
+
+def _portal_calls(fake, client: JiraClient, account_id: str):
+    request_type = fake.state.add_request_type(desk_id="1", name="Get help")
+    assert list(client.request_type_groups("1")) and list(client.request_types("1"))
+    assert client.request_type_fields("1", request_type["id"])
+    created = client.request_create(
+        service_desk_id="1",
+        request_type_id=request_type["id"],
+        field_values={"summary": "Help"},
+        on_behalf_of=account_id,
+    )
+    client.comment_create(created.issue_key, body="Thanks", public=True)
+    assert list(client.comments(created.issue_key)) and list(client.requests(service_desk_id="1"))
+    assert client.customer_request(created.issue_key).issue_key == created.issue_key
+    assert list(client.service_desk_customers("1")) and client.service_desk("1").id == "1"
+    with pytest.raises(errors.JiraNotFound):
+        client.service_desk("999")
+    bad = JiraClient(base_url=fake.url, email=client.email, api_token="not-the-token")
+    with pytest.raises(errors.JiraBadCredentials):
+        list(bad.service_desks())
+
+
+def test_every_exchange_of_the_scenario_follows_the_openapi_documents(tenant, jira, fake_jsm):
+    fake_jsm.state.max_limit = 3  # several pages of desks, silently capped
+    _scenario(tenant, jira, fake_jsm)
+    exchanges = [e for e in fake_jsm.log if e.path.startswith("/rest/")]
+    covered = {(e.method, e.path) for e in exchanges}
+    assert any(method == "DELETE" and path.endswith("/user") for method, path in covered)
+    assert len(covered) >= 18, covered
+    assert {e.status for e in exchanges} >= {200, 201, 204, 401, 404, 409}
+    found = [problem for exchange in exchanges for problem in problems(exchange)]
+    assert found == []
+
+
+def test_the_scoped_prefix_serves_the_same_documented_shapes(tenant, fake_jsm):
+    from tests.fakes.jsm.fixtures import connect
+
+    jira = connect(tenant, fake_jsm, scoped=True)
+    fake_jsm.state.add_service_desks(2)
+    services.jira_connection_verify(connection=jira)
+    scoped = [e for e in fake_jsm.log if e.scoped]
+    assert scoped and [p for e in scoped for p in problems(e)] == []
+
+
+@pytest.mark.parametrize(
+    "exchange",
+    [
+        Exchange("GET", "/rest/servicedeskapi/servicedesk", {}, {}, None, 200, {}, {"values": "not a list"}),
+        Exchange("GET", "/rest/servicedeskapi/servicedesk", {}, {}, None, 200, {}, {"values": [{"id": 1}]}),
+        Exchange("POST", "/rest/servicedeskapi/customer", {}, {"Content-Type": "application/json"}, {"mail": "x"}, 201),
+        Exchange("GET", "/rest/api/3/myself", {}, {}, None, 200, {}, {"accountId": 5, "nickname": "x"}),
+    ],
+    ids=["values-not-a-list", "desk-id-not-a-string", "unknown-request-field", "user-wrong-types"],
+)
+def test_the_validator_catches_what_does_not_follow_the_documents(exchange):
+    assert problems(exchange)
