@@ -31,7 +31,7 @@ def test_a_test_run_shows_every_claim_and_the_mapping_but_signs_no_one_in(operat
     for text in [oidc_provider.user["sub"], "ada@example.com", "countess", "Lovelace", "nonce", "iss"]:
         assert text in html
     assert not Customer.objects.exists()
-    assert not [key for key in operator_client.session.keys() if key.startswith("gw.customer.")]
+    assert not [key for key in operator_client.session.keys() if key.startswith("gw.customer.")]  # noqa: SIM118
     event = LoginEvent.objects.get()
     assert event.is_test and event.outcome == "success"
     assert operator_client.get("/acme/account/").status_code == 302
