@@ -22,10 +22,10 @@ def _scenario(tenant, jira, fake):
     services.jira_connection_verify(connection=jira)
     services.service_desks_sync(tenant=tenant)
     desk = tenant.service_desks.get(jira_id="1")
+    OrganizationRule.objects.create(tenant=tenant, value="example.com", organization_name="Example")
     OrganizationRule.objects.create(
-        tenant=tenant, value="example.com", organization_name="Example", remove_when_unmatched=True
+        tenant=tenant, kind="idp_group", value="vip", organization_name="VIP", remove_when_unmatched=True
     )
-    OrganizationRule.objects.create(tenant=tenant, kind="idp_group", value="vip", organization_name="VIP")
     customer = CustomerFactory(provider=IdentityProviderFactory(tenant=tenant), email="ann@example.com", groups=["vip"])
     assert customer_provision(customer=customer, service_desk=desk).ready
     fake.before("/rest/servicedeskapi/customer", lambda state, _: state.add_user(email="bo@example.org"), method="POST")
