@@ -1,5 +1,6 @@
 """`tenant_config apply`: creates and updates idempotently, refuses broken files whole (issue 2, point 6)."""
 
+import io
 import json
 import secrets
 
@@ -61,20 +62,9 @@ def env_secrets(monkeypatch):
 def apply(tmp_path, document, *args, name="tenants.json"):
     path = tmp_path / name
     path.write_text(json.dumps(document))
-    out = []
-    call_command("tenant_config", "apply", str(path), *args, stdout=_Sink(out))
-    return "".join(out)
-
-
-class _Sink:
-    def __init__(self, parts):
-        self.parts = parts
-
-    def write(self, text):
-        self.parts.append(text)
-
-    def flush(self):
-        pass
+    out = io.StringIO()
+    call_command("tenant_config", "apply", str(path), *args, stdout=out)
+    return out.getvalue()
 
 
 def snapshot() -> dict:

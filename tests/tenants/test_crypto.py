@@ -21,7 +21,7 @@ def stored(model, field: str, pk: int) -> str:
     """The raw column value, as the database holds it."""
     table, column = model._meta.db_table, model._meta.get_field(field).column
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT "{column}" FROM "{table}" WHERE id = %s', [pk])  # noqa: S608 - names from _meta
+        cursor.execute(f'SELECT "{column}" FROM "{table}" WHERE id = %s', [pk])
         return cursor.fetchone()[0]
 
 
