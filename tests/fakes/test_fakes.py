@@ -356,3 +356,30 @@ def test_panva_sign_in_works_in_a_real_browser(panva_factory):
 
 
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.mark.django_db
+def test_panva_driver_completes_a_gateway_sign_in_with_the_django_test_client(tenant, panva_provider):
+    """The flow tests/fakes/README.md documents: test client for the gateway, a requests.Session for panva."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from tests.factories import IdentityProviderFactory
+    from tests.fakes.panva.driver import panva_sign_in
+
+    cache.clear()  # discovery is cached by URL; a port can repeat across tests
+    idp = IdentityProviderFactory(
+        tenant=tenant,
+        slug="panva",
+        preset="oidc",
+        discovery_url=panva_provider.discovery_url,
+        client_id=panva_provider.client_id,
+        client_secret=panva_provider.client_secret,
+    )
+    client = Client()
+    start = client.get(idp.login_path())
+    assert start.status_code == 302 and start["Location"].startswith(panva_provider.issuer)
+    callback = urlsplit(panva_sign_in(requests.Session(), start["Location"], login="grace.hopper"))
+    assert client.get(f"{callback.path}?{callback.query}").status_code == 302
+    account = client.get(f"/{tenant.slug}/account/").content.decode()
+    assert "grace.hopper@example.com" in account and "Grace" in account and "Hopper" in account
