@@ -13,7 +13,13 @@ from mozilla_django_oidc.utils import generate_code_challenge
 
 from providers.models import IdentityProvider
 from providers.oidc import discovery, transaction
-from providers.oidc.errors import ProviderDenied, ProviderUnavailable, TestNotAllowed, TransactionInvalid
+from providers.oidc.errors import (
+    IdTokenInvalid,
+    ProviderDenied,
+    ProviderUnavailable,
+    TestNotAllowed,
+    TransactionInvalid,
+)
 from providers.oidc.transaction import Transaction
 from tenants.links import absolute
 
@@ -72,3 +78,11 @@ def callback_code(request, *, provider: IdentityProvider, tx: Transaction) -> st
     if not code or len(code) > 4096:
         raise ProviderDenied("the provider sent back neither a usable code nor an error.", reason="code_missing")
     return code
+
+
+def check_iss_parameter(request, *, metadata: discovery.Metadata) -> None:
+    """RFC 9207: a provider that names itself in the response must be the one we sent the customer to."""
+    iss = request.GET.get("iss")
+    if iss is not None and iss != metadata.issuer:
+        detail = "the response's iss parameter names another issuer (RFC 9207)."
+        raise IdTokenInvalid(detail, reason="iss_param_mismatch")

@@ -14,7 +14,8 @@ from functools import wraps
 from django.shortcuts import render
 
 from portal.models import new_reference
-from providers.oidc.errors import SignInError
+from providers.oidc.errors import ProviderMisbehaved, SignInError
+from tenants.crypto import SecretUnreadable
 from tenants.models import Tenant
 
 logger = logging.getLogger("gateway.signin")
@@ -37,7 +38,12 @@ def renders_sign_in_errors(view):
     @wraps(view)
     def wrapper(request, *args, tenant_slug: str, **kwargs):
         try:
-            return view(request, *args, tenant_slug=tenant_slug, **kwargs)
+            try:
+                return view(request, *args, tenant_slug=tenant_slug, **kwargs)
+            except SecretUnreadable as exc:
+                # The provider's client secret cannot be decrypted (GATEWAY_ENCRYPTION_KEYS changed): an
+                # operator's problem, shown to the customer as a provider that cannot be used right now.
+                raise ProviderMisbehaved("the client secret cannot be decrypted.", reason="secret_unreadable") from exc
         except SignInError as error:
             reference = getattr(error, "reference", "") or new_reference()
             logger.warning(

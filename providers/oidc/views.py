@@ -69,6 +69,7 @@ def _callback(request, *, tenant_slug, provider_slug):
     try:
         code = flow.callback_code(request, provider=provider, tx=tx)
         backend = GatewayOIDCBackend(provider)
+        flow.check_iss_parameter(request, metadata=backend.metadata)
         if tx.test:
             return _test_result(request, provider=provider, backend=backend, code=code, tx=tx)
         customer = backend.authenticate(request, code=code, transaction=tx)

@@ -1,5 +1,7 @@
 """The sign-in flow against the fake OpenID Provider: what a customer and an admin would notice."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -238,3 +240,35 @@ def test_a_disabled_provider_or_inactive_tenant_gives_a_clear_404(idp, tenant):
     tenant.save()
     response = Client().get("/acme/login/")
     assert response.status_code == 404 and b"help center is not available" in response.content
+
+
+def test_no_code_token_or_secret_reaches_a_page_the_log_or_the_sign_in_log(idp, oidc_provider, caplog):
+    caplog.set_level("DEBUG")
+    ok = sign_in(Client(), f"{idp.login_path()}?next=/acme/account/", oidc_provider)
+    oidc_provider.id_token_claims = {"aud": "someone-else"}
+    refused = sign_in(Client(), idp.login_path(), oidc_provider)
+    assert refused.response.status_code == 403
+    access_token = oidc_provider.requests_to("userinfo")[0].headers["authorization"].split()[1]
+    secrets = [oidc_provider.client_secret, access_token]
+    secrets += [parse_qs(urlsplit(result.callback_url).query)["code"][0] for result in (ok, refused)]
+    stored = " ".join(f"{event.reason} {event.detail}" for event in LoginEvent.objects.all())
+    for text in [caplog.text, refused.response.content.decode(), stored]:
+        assert "eyJ" not in text
+        for secret in secrets:
+            assert secret not in text
+
+
+def test_a_callback_naming_another_issuer_is_refused(idp, oidc_provider):
+    """RFC 9207 (mix-up attacks): the `iss` response parameter, when sent, must be our provider's issuer."""
+    client = Client()
+    _, _, callback = start_sign_in(client, idp.login_path(), oidc_provider)
+    response = finish_sign_in(client, f"{callback}&iss=http%3A%2F%2Fevil.example")
+    assert response.status_code == 403 and LoginEvent.objects.get().reason == "iss_param_mismatch"
+
+
+def test_an_undecryptable_client_secret_is_a_503_page_not_a_500(idp, settings):
+    from cryptography.fernet import Fernet
+
+    settings.GATEWAY_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    response = Client().get(idp.login_path())
+    assert response.status_code == 503 and b'class="reference"' in response.content

@@ -1,0 +1,49 @@
+"""Every call to a provider: bounded in time and size, no redirects followed, failures typed."""
+
+import pytest
+import requests
+import responses
+
+from providers.oidc import http
+from providers.oidc.errors import ProviderMisbehaved, ProviderUnreachable
+
+URL = "https://idp.example/.well-known/openid-configuration"
+
+
+@responses.activate
+def test_a_redirect_is_not_followed():
+    responses.get(URL, status=302, headers={"Location": "https://evil.example/"})
+    responses.get("https://evil.example/", json={"issuer": "https://evil.example"})
+    with pytest.raises(ProviderMisbehaved) as caught:
+        http.get_json(URL, what="discovery document")
+    assert "HTTP 302" in caught.value.detail
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_response_over_one_megabyte_is_refused():
+    responses.get(URL, body=b"{" + b" " * (2 * 1024 * 1024) + b"}", content_type="application/json")
+    with pytest.raises(ProviderMisbehaved) as caught:
+        http.get_json(URL, what="discovery document")
+    assert caught.value.reason == "idp_response_too_large"
+
+
+@responses.activate
+def test_a_timeout_and_a_refused_connection_are_unreachable(settings):
+    settings.GATEWAY_HTTP_TIMEOUT = (2.0, 3.0)
+    responses.get(URL, body=requests.ReadTimeout("slow"))
+    with pytest.raises(ProviderUnreachable) as caught:
+        http.get_json(URL, what="discovery document")
+    assert caught.value.reason == "idp_timeout"
+    assert responses.calls[0].request.req_kwargs["timeout"] == (2.0, 3.0)
+    responses.replace(responses.GET, URL, body=requests.ConnectionError("refused"))
+    with pytest.raises(ProviderUnreachable):
+        http.get_json(URL, what="discovery document")
+
+
+@responses.activate
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b"\xff\xfe"])
+def test_a_body_that_is_not_a_json_object_is_refused(body):
+    responses.get(URL, body=body)
+    with pytest.raises(ProviderMisbehaved):
+        http.get_json(URL, what="discovery document")
