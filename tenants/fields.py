@@ -35,9 +35,11 @@ class EncryptedTextField(models.TextField):
         return ""
 
     def formfield(self, **kwargs):
-        from tenants.forms import SecretField
+        from tenants.forms import SecretField, SecretInput
 
-        return super().formfield(**{"form_class": SecretField, **kwargs})
+        # Forced, not defaulted: the admin passes its textarea widget for every TextField, and a
+        # secret must never be rendered back, whoever builds the form.
+        return super().formfield(**{**kwargs, "form_class": SecretField, "widget": SecretInput})
 
 
 def encrypted_fields():
