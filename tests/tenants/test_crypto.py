@@ -1,6 +1,10 @@
 """Secrets at rest: MultiFernet encryption, several keys, and `rotate_secrets` (issue 2, point 4)."""
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -110,3 +114,33 @@ def test_a_value_no_key_decrypts_fails_clearly_and_rotates_nothing(settings):
     assert "nothing was changed" in str(failed.value)
     assert "encrypted-under-key3" not in str(failed.value)
     assert stored(JiraConnection, "api_token", readable.pk) == before
+
+
+def test_rotate_secrets_from_the_command_line_reports_counts_or_fails_without_traceback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GATEWAY_", "DATABASE_URL", "REDIS_URL"))}
+    env.update(DEBUG="true", GATEWAY_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+
+    def manage(*args, keys):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=Path(__file__).resolve().parents[2],
+            env={**env, "GATEWAY_ENCRYPTION_KEYS": ",".join(keys)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    assert manage("migrate", "-v0", keys=[KEY1]).returncode == 0
+    create = "from tests.factories import JiraConnectionFactory as F; F(api_token='under-key-1')"
+    assert manage("shell", "-c", create, keys=[KEY1]).returncode == 0
+
+    lost = manage("rotate_secrets", keys=[KEY2])
+    rotated = manage("rotate_secrets", keys=[KEY2, KEY1])
+    readable = manage(
+        "shell", "-c", "from tenants.models import JiraConnection as J; print(J.objects.get().api_token)", keys=[KEY2]
+    )
+
+    assert lost.returncode != 0 and "Traceback" not in lost.stderr
+    assert "tenants.JiraConnection.api_token #1" in lost.stderr
+    assert rotated.returncode == 0 and "1 secret(s) re-encrypted" in rotated.stdout
+    assert readable.stdout.strip().endswith("under-key-1")
