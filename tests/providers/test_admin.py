@@ -73,3 +73,8 @@ def test_a_test_callback_opened_without_the_admin_session_shows_nothing(operator
             stranger.cookies[name] = morsel.value
     response = finish_sign_in(stranger, callback)
     assert response.status_code == 403 and b"ada@example.com" not in response.content
+
+
+def test_the_add_page_says_to_save_before_testing(operator_client, tenant):
+    html = operator_client.get(reverse("admin:providers_identityprovider_add")).content.decode()
+    assert "Save first, then test a real sign-in" in html and "Save first: the callback URL appears here" in html
