@@ -49,7 +49,7 @@ def test_a_mapping_failure_is_shown_with_the_claims(operator_client, idp, oidc_p
     mapping.email = "mail"
     mapping.save()
     html = sign_in(operator_client, connection_test_url(idp), oidc_provider).response.content.decode()
-    assert "attribute mapping failed" in html and "&#x27;mail&#x27;" in html and "ada@example.com" in html
+    assert "the claims were refused" in html and "&#x27;mail&#x27;" in html and "ada@example.com" in html
 
 
 def test_a_disabled_provider_can_be_tested_before_it_is_switched_on(operator_client, idp, oidc_provider):
