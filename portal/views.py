@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from portal.provisioning import customer_provision
 from portal.sessions import customer_get
 from providers.oidc.errors import DeskUnavailable, DeskUnknown
 from providers.oidc.pages import renders_sign_in_errors
@@ -51,16 +52,6 @@ def desk(request, *, tenant_slug, desk_id):
     customer = customer_get(request, tenant=tenant)
     if customer is None:
         return sign_in_redirect(request, tenant=tenant, next_path=service_desk.get_absolute_url())
-    provisioning = desk_provision(customer=customer, service_desk=service_desk)
+    provisioning = customer_provision(customer=customer, service_desk=service_desk)
     context = {"tenant": tenant, "customer": customer, "desk": service_desk, "provisioning": provisioning}
     return render(request, "portal/desk.html", context)
-
-
-def desk_provision(*, customer, service_desk):
-    """Call point for provisioning the customer in JSM (issue 4).
-
-    The lead wires `portal.provisioning.customer_provision(customer=customer, service_desk=service_desk)`
-    in here; its result (`.ready`, a message when not ready) is shown by portal/desk.html. Until then
-    nothing is provisioned and the page says only who is signed in at which desk.
-    """
-    return None

@@ -1,6 +1,7 @@
 """Fixtures every test may use. Feature-specific fixtures live in the conftest.py of their folder."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from sso_gateway.celery import app as celery_app
@@ -12,6 +13,8 @@ pytest_plugins = ["tests.fakes.oidc.fixtures", "tests.fakes.panva.fixtures", "te
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
+    # Discovery documents and JWKS are cached by URL, and a fake's port can come round again.
+    cache.clear()
     # Tests never reach the internet; local fakes listen on plain http://127.0.0.1.
     settings.GATEWAY_ALLOW_INSECURE_HTTP = True
     settings.GATEWAY_BASE_URL = "http://testserver"
