@@ -144,3 +144,30 @@ def test_scoped_tokens_sync_through_the_api_gateway_and_store_the_cloud_id(tenan
     jira.refresh_from_db()
     assert jira.cloud_id == fake_jsm.cloud_id
     assert all(e.scoped for e in fake_jsm.calls("GET", "/rest/servicedeskapi/servicedesk"))
+
+
+def test_tenant_links_json_lists_every_active_desk_after_a_sync(tenant, jira, fake_jsm, other_tenant, other_site):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    fake_jsm.state.add_service_desks(3)
+    other_site.state.add_service_desks(2, prefix="Globex")
+    sync(tenant)
+    sync(other_tenant)
+    fake_jsm.state.service_desks.pop("2")
+    sync(tenant)
+    out = StringIO()
+    call_command("tenant_links", "acme", "--json", stdout=out)
+    links = {d["jira_id"]: d["substitute_link"] for d in json.loads(out.getvalue())["service_desks"]}
+    assert links == {"1": "http://testserver/acme/portal/1/", "3": "http://testserver/acme/portal/3/"}
+
+
+def test_a_vanished_desks_link_answers_no_longer_available(tenant, jira, fake_jsm, client):
+    fake_jsm.state.add_service_desks(2)
+    sync(tenant)
+    fake_jsm.state.service_desks.pop("2")
+    sync(tenant)
+    response = client.get("/acme/portal/2/")
+    assert response.status_code == 410
