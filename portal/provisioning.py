@@ -12,6 +12,7 @@ the customer is told access is being set up and a worker retries (portal/tasks.p
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from portal.models import Customer
@@ -62,9 +63,13 @@ def customer_provision(*, customer: Customer, service_desk: ServiceDesk) -> Prov
 
 
 def _queue_retry(*, customer_id: int, service_desk_id: int) -> None:
+    """Queued once the sign-in's transaction commits; GATEWAY_PROVISION_QUEUE picks a dedicated queue."""
     from portal.tasks import customer_provision_retry
 
-    transaction.on_commit(lambda: customer_provision_retry.delay(customer_id, service_desk_id))
+    queue = getattr(settings, "GATEWAY_PROVISION_QUEUE", None)
+    options = {"queue": queue} if queue else {}
+    args = (customer_id, service_desk_id)
+    transaction.on_commit(lambda: customer_provision_retry.apply_async(args=args, **options))
 
 
 def provisioning_mark(customer: Customer, state: str, error: str) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Self
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -149,7 +150,7 @@ class Transport:
         self.session.headers.update({"Accept": "application/json", "User-Agent": "jsm-sso-gateway"})
 
     @classmethod
-    def for_connection(cls, connection, *, retry: RetryPolicy | None = None) -> "Transport":
+    def for_connection(cls, connection, *, retry: RetryPolicy | None = None) -> Self:
         """Needs `connection.cloud_id` for a scoped token (services resolve it first)."""
         scoped = connection.auth_mode == "scoped"
         base = scoped_base_url(connection.cloud_id) if scoped else connection.site_url

@@ -3,75 +3,22 @@ a tenant while one runs is SKIPPED, not doubled. Runs when REDIS_URL and a Postg
 are set (CI's PostgreSQL pass); skipped otherwise.
 """
 
-import os
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.db import connection
 
-from sso_gateway.celery import app as celery_app
 from tenants.models import ServiceDesk, SyncRun
 from tenants.tasks import service_desks_sync_tenant
 from tests.factories import TenantFactory
 from tests.fakes.jsm.fixtures import connect
+from tests.tenants.worker import celery_worker, skip_without_worker_env, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.timeout(180)]
-
-NEEDS = "needs REDIS_URL and a PostgreSQL DATABASE_URL (CI runs it in its PostgreSQL pass)"
-
-
-def _have_worker_env() -> bool:
-    return bool(settings.REDIS_URL) and "postgresql" in settings.DATABASES["default"]["ENGINE"]
 
 
 @pytest.fixture
 def worker(transactional_db, tmp_path):
-    if not _have_worker_env():
-        pytest.skip(NEEDS)
-    queue = f"test-sync-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "GATEWAY_ENCRYPTION_KEYS": ",".join(settings.GATEWAY_ENCRYPTION_KEYS),
-        "GATEWAY_ALLOW_INSECURE_HTTP": "true",
-        "CONN_MAX_AGE": "0",
-    }
-    if db.get("PASSWORD"):
-        env["DATABASE_URL"] = env["DATABASE_URL"].replace("@", f":{db['PASSWORD']}@", 1)
-    log = (tmp_path / "worker.log").open("w")
-    command = [sys.executable, "-m", "celery", "-A", "sso_gateway", "worker", "-Q", queue, "-c", "2"]
-    command += ["-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "-l", "info"]
-    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    # Publish only once the worker has bound its queue (Redis drops messages for unbound queues).
-    log_path = Path(log.name)
-    wait_for(lambda: " ready." in log_path.read_text() or process.poll() is not None, what="the worker to start")
-    assert process.poll() is None, log_path.read_text()[-3000:]
-    yield queue
-    celery_app.conf.task_always_eager = eager
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-    print(Path(log.name).read_text()[-3000:])  # shown by pytest when the test failed
-
-
-def wait_for(condition, *, what: str, seconds: float = 60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    skip_without_worker_env()
+    with celery_worker(tmp_path) as queue:
+        yield queue
 
 
 def test_a_real_worker_syncs_two_tenants_and_skips_a_concurrent_second_sync(worker, fake_jsm_factory):
