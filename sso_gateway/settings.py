@@ -10,6 +10,7 @@ no broker (Celery tasks run in-process), keys generated once into `var/`. Settin
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from sso_gateway import devkeys
@@ -40,6 +41,12 @@ if PRODUCTION:
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters.")
     GATEWAY_ENCRYPTION_KEYS = env.list("GATEWAY_ENCRYPTION_KEYS")
+    try:
+        [Fernet(key.encode()) for key in GATEWAY_ENCRYPTION_KEYS]
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(
+            "GATEWAY_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes each), newest first."
+        ) from exc
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="") or devkeys.load_or_create(VAR_DIR, "secret-key", devkeys.django_key)
     GATEWAY_ENCRYPTION_KEYS = env.list("GATEWAY_ENCRYPTION_KEYS", default=[]) or [

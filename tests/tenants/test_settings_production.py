@@ -85,8 +85,9 @@ def test_production_names_every_missing_setting_at_once(tmp_path):
         ({"GATEWAY_DEMO": "true"}, "GATEWAY_DEMO and GATEWAY_ALLOW_INSECURE_HTTP cannot be on in production"),
         ({"GATEWAY_ALLOW_INSECURE_HTTP": "true"}, "cannot be on in production"),
         ({"GATEWAY_BASE_URL": "http://sso.example.com"}, "GATEWAY_BASE_URL must be the gateway's public https://"),
+        ({"GATEWAY_ENCRYPTION_KEYS": "not-a-fernet-key"}, "GATEWAY_ENCRYPTION_KEYS must be Fernet keys"),
     ],
-    ids=["insecure-secret-key", "short-secret-key", "demo", "insecure-http", "http-base-url"],
+    ids=["insecure-secret-key", "short-secret-key", "demo", "insecure-http", "http-base-url", "bad-fernet-key"],
 )
 def test_production_refuses_unsafe_settings(override, message, tmp_path):
     done = check_deploy({**production_env(tmp_path), **override})
