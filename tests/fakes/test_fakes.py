@@ -75,7 +75,9 @@ def test_code_flow_issues_a_verifiable_id_token_and_userinfo(oidc_provider_facto
     back = authorize(provider, state="st-1", nonce="no-1")
     assert back["state"] == "st-1"
     assert provider.authorize_params[0]["code_challenge"] == s256("v" * 50)
-    answer = sign_in_with(provider, back["code"], auth)
+    exchanged = exchange(provider, back["code"], auth=auth)
+    assert exchanged.status_code == 200, exchanged.text
+    answer = exchanged.json()
     claims = verify(provider, answer["id_token"])
     assert claims["nonce"] == "no-1" and claims["sub"] == provider.user["sub"]
     assert claims["email"] == "ada@example.com" and "iat" in claims
@@ -84,12 +86,6 @@ def test_code_flow_issues_a_verifiable_id_token_and_userinfo(oidc_provider_facto
         provider.url("userinfo"), headers={"Authorization": f"Bearer {answer['access_token']}"}, timeout=10
     )
     assert userinfo.json()["sub"] == claims["sub"]
-
-
-def sign_in_with(provider, code, auth):
-    answer = exchange(provider, code, auth=auth)
-    assert answer.status_code == 200, answer.text
-    return answer.json()
 
 
 def test_token_endpoint_enforces_pkce_code_reuse_redirect_uri_and_client_auth(oidc_provider):
