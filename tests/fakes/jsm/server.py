@@ -35,9 +35,9 @@ class FakeJSM:
         self._server = None
 
     @classmethod
-    def start(cls, **kwargs) -> "FakeJSM":
+    def start(cls, *, port: int = 0, **kwargs) -> "FakeJSM":
         fake = cls(**kwargs)
-        fake._server = make_server("127.0.0.1", 0, fake.app, _ThreadingServer, _QuietHandler)
+        fake._server = make_server("127.0.0.1", port, fake.app, _ThreadingServer, _QuietHandler)
         fake.state.base_url = fake.url
         threading.Thread(target=fake._server.serve_forever, daemon=True, name="fake-jsm").start()
         return fake
