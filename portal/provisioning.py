@@ -66,7 +66,7 @@ def _queue_retry(*, customer_id: int, service_desk_id: int) -> None:
     """Queued once the sign-in's transaction commits; GATEWAY_PROVISION_QUEUE picks a dedicated queue."""
     from portal.tasks import customer_provision_retry
 
-    queue = getattr(settings, "GATEWAY_PROVISION_QUEUE", None)
+    queue = settings.GATEWAY_PROVISION_QUEUE
     options = {"queue": queue} if queue else {}
     args = (customer_id, service_desk_id)
     transaction.on_commit(lambda: customer_provision_retry.apply_async(args=args, **options))

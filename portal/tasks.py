@@ -17,8 +17,8 @@ from tenants.models import ServiceDesk
 
 def retry_countdown(attempt: int, exc: Exception) -> float:
     """Doubling from GATEWAY_PROVISION_RETRY_START seconds, capped, jittered; never sooner than Retry-After."""
-    start = getattr(settings, "GATEWAY_PROVISION_RETRY_START", 30)
-    cap = getattr(settings, "GATEWAY_PROVISION_RETRY_CAP", 1800)
+    start = settings.GATEWAY_PROVISION_RETRY_START
+    cap = settings.GATEWAY_PROVISION_RETRY_CAP
     delay = min(cap, start * 2**attempt) * random.uniform(0.7, 1.3)  # noqa: S311
     return max(delay, getattr(exc, "retry_after", None) or 0)
 
@@ -33,7 +33,7 @@ def customer_provision_retry(self, customer_id: int, service_desk_id: int) -> st
     try:
         customer_provision_now(customer=customer, service_desk=service_desk, retry=RetryPolicy(max_retries=2))
     except errors.JiraTransientError as exc:
-        limit = getattr(settings, "GATEWAY_PROVISION_MAX_ATTEMPTS", 10)
+        limit = settings.GATEWAY_PROVISION_MAX_ATTEMPTS
         if attempt >= limit:
             provisioning_mark(customer, Customer.Provisioning.FAILED, f"Gave up after {attempt} attempts: {exc}")
             return "gave up"

@@ -143,6 +143,15 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 # Minutes between two scheduled syncs of every tenant's service desks (editable later in the admin).
 GATEWAY_SYNC_INTERVAL_MINUTES = env.int("GATEWAY_SYNC_INTERVAL_MINUTES", default=30)
+# A running sync older than this is treated as abandoned (its lock is released).
+GATEWAY_SYNC_LOCK_MINUTES = env.int("GATEWAY_SYNC_LOCK_MINUTES", default=15)
+# Retries of a 429/503 from Jira inside one call (Atlassian suggests at most 4).
+GATEWAY_JIRA_MAX_RETRIES = env.int("GATEWAY_JIRA_MAX_RETRIES", default=4)
+# Provisioning retries by the worker: attempts, first delay and cap (seconds), optional dedicated queue.
+GATEWAY_PROVISION_MAX_ATTEMPTS = env.int("GATEWAY_PROVISION_MAX_ATTEMPTS", default=10)
+GATEWAY_PROVISION_RETRY_START = env.int("GATEWAY_PROVISION_RETRY_START", default=30)
+GATEWAY_PROVISION_RETRY_CAP = env.int("GATEWAY_PROVISION_RETRY_CAP", default=1800)
+GATEWAY_PROVISION_QUEUE = env.str("GATEWAY_PROVISION_QUEUE", default="") or None
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -96,7 +96,7 @@ def service_desks_sync(*, tenant: Tenant, trigger: str = SyncRun.Trigger.SCHEDUL
 
 
 def _sync_run_start(*, tenant: Tenant, trigger: str) -> SyncRun:
-    timeout = timedelta(minutes=getattr(settings, "GATEWAY_SYNC_LOCK_MINUTES", 15))
+    timeout = timedelta(minutes=settings.GATEWAY_SYNC_LOCK_MINUTES)
     SyncRun.objects.filter(
         tenant=tenant, outcome=SyncRun.Outcome.RUNNING, started_at__lt=timezone.now() - timeout
     ).update(outcome=SyncRun.Outcome.FAILED, finished_at=timezone.now(), error="Abandoned: the worker stopped.")

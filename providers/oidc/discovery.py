@@ -38,7 +38,7 @@ def _key(kind: str, url: str) -> str:
 
 
 def _ttl() -> int:
-    return int(getattr(settings, "GATEWAY_OIDC_METADATA_TTL", 3600))
+    return int(settings.GATEWAY_OIDC_METADATA_TTL)
 
 
 def metadata_get(*, provider: IdentityProvider) -> Metadata:

@@ -36,7 +36,7 @@ class Response:
 
 
 def timeout() -> tuple[float, float]:
-    return tuple(getattr(settings, "GATEWAY_HTTP_TIMEOUT", (5.0, 15.0)))
+    return tuple(settings.GATEWAY_HTTP_TIMEOUT)
 
 
 def send(method: str, url: str, *, what: str, **kwargs) -> Response:

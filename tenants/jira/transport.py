@@ -23,8 +23,6 @@ from django.conf import settings
 
 from tenants.jira import errors
 
-DEFAULT_API_URL = "https://api.atlassian.com"
-
 
 def _sleep(seconds: float) -> None:
     """Module-level so tests can replace it (see tests/tenants/jira/conftest.py)."""
@@ -78,7 +76,7 @@ def retry_after_seconds(headers) -> float | None:
 
 
 def api_gateway_url() -> str:
-    return getattr(settings, "GATEWAY_ATLASSIAN_API_URL", DEFAULT_API_URL).rstrip("/")
+    return settings.GATEWAY_ATLASSIAN_API_URL.rstrip("/")
 
 
 def scoped_base_url(cloud_id: str) -> str:
@@ -143,7 +141,7 @@ class Transport:
         self.base_url = base_url.rstrip("/")
         self.email = email
         self.scoped = scoped
-        self.retry = retry or RetryPolicy(max_retries=getattr(settings, "GATEWAY_JIRA_MAX_RETRIES", 4))
+        self.retry = retry or RetryPolicy(max_retries=settings.GATEWAY_JIRA_MAX_RETRIES)
         self.timeout = timeout or settings.GATEWAY_HTTP_TIMEOUT
         self.session = requests.Session()
         self.session.auth = (email, str(api_token))
