@@ -2,7 +2,7 @@
 
 `parse` checks the document's structure, `apply` writes it in one transaction through the
 models' own validation, `export` writes the same format back without secrets. The format is
-documented in docs/configuration.md.
+documented in the README ("Declarative configuration").
 """
 
 from tenants.config.apply import ApplyReport, Change, tenant_config_apply
