@@ -9,7 +9,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.test import Client
 
 from portal.models import Customer
@@ -17,11 +16,6 @@ from tests.factories import IdentityProviderFactory, ServiceDeskFactory
 from tests.fakes.oidc.driver import finish_sign_in, sign_in, start_sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 def provider_for(tenant, fake, **extra):

@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from django.core.cache import cache
 from django.test import Client
 
 from portal.models import Customer, LoginEvent
@@ -13,11 +12,6 @@ from tests.factories import IdentityProviderFactory
 from tests.fakes.panva.driver import panva_sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,17 +1,8 @@
 """Fixtures of the sign-in tests: a tenant with one identity provider backed by the fake OpenID Provider."""
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import IdentityProviderFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Discovery and JWKS are cached by URL; a fake provider's port can repeat across tests.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

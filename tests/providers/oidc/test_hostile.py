@@ -15,7 +15,6 @@ from importlib import import_module
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.test import Client
 
 from portal.models import Customer, LoginEvent
@@ -24,14 +23,6 @@ from tests.fakes.oidc import DROP
 from tests.fakes.oidc.driver import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Discovery and JWKS are cached by URL, and a provider's port can repeat across tests.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
