@@ -221,3 +221,33 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# --- Demo (bin/run). Everything demo-only is off unless GATEWAY_DEMO is on; production refuses it (above).
+if GATEWAY_DEMO:
+    from demo.keys import rsa_private_key_pem
+
+    # The demo identity provider: django-oauth-toolkit as an OpenID Provider at /demo-idp/ (demo/urls.py).
+    INSTALLED_APPS += ["oauth2_provider", "demo"]
+    TEMPLATES[0]["OPTIONS"]["context_processors"].append("demo.context.demo")
+    OAUTH2_PROVIDER = {
+        "OIDC_ENABLED": True,
+        "OIDC_RSA_PRIVATE_KEY": devkeys.load_or_create(VAR_DIR, "demo-idp-signing-key.pem", rsa_private_key_pem),
+        "OIDC_ISS_ENDPOINT": f"{GATEWAY_BASE_URL}/demo-idp",
+        "OAUTH2_VALIDATOR_CLASS": "demo.oidc.DemoValidator",
+        "SCOPES": {"openid": "OpenID Connect", "email": "Your email address", "profile": "Your name and groups"},
+        "PKCE_REQUIRED": True,
+        "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    }
+    # Gateway, Celery worker and beat share one SQLite file: wait for a lock rather than fail at once.
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=30, transaction_mode="IMMEDIATE")
+# A broker that needs no server (bin/run without REDIS_URL): kombu's filesystem transport in var/broker/.
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / "broker"
+    (_broker_dir / "queue").mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "control_folder": str(_broker_dir / "control"),
+        "store_processed": False,
+    }

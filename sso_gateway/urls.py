@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    # The demo identity provider (bin/run only; GATEWAY_DEMO is refused in production).
+    *([path("demo-idp/", include("demo.urls"))] if settings.GATEWAY_DEMO else []),
     # Tenant-scoped pages: sign-in (providers) and the hosted portal, both under /<tenant>/.
     path("<slug:tenant_slug>/", include("providers.urls")),
     path("<slug:tenant_slug>/", include("portal.urls")),

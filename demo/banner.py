@@ -1,0 +1,32 @@
+"""The text bin/run prints once everything answers (the same facts as the home page's demo panel)."""
+
+from demo.selectors import DemoOverview
+
+
+def banner(*, overview: DemoOverview, home_url: str, jira_url: str, broker: str) -> str:
+    tenant_name = overview.tenant.name if overview.tenant else "the demo tenant"
+    lines = [
+        "",
+        "=" * 72,
+        "JSM SSO Gateway — local demo is running. Ctrl-C stops everything.",
+        "",
+        f"  Start here:       {home_url}",
+        f"  Admin:            {overview.admin_url}",
+        f"  Operator login:   {overview.username} / {overview.password}",
+        f"  Fake Jira site:   {jira_url}",
+        f"  Celery broker:    {broker} (worker and beat running)",
+        "",
+        f"  Substitute links of “{tenant_name}” (send these to customers):",
+        *[f"    {name:<16}  {url}" for name, url in overview.links],
+        "",
+        "  What to click:",
+        "    1. Open a substitute link; at the demo identity provider pick a customer (no password).",
+        "    2. You land on that service desk's portal: raise a request, see it under My requests.",
+        "    3. In the admin: Identity providers → Test connection shows every claim;",
+        "       Jira connections → Save and verify lists the desks; Tenants → Sync now; Sync runs.",
+        "",
+        "  Demo customers: " + ", ".join(f"{c.name} <{c.email}>" for c in overview.customers),
+        "=" * 72,
+        "",
+    ]
+    return "\n".join(lines)

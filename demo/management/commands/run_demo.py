@@ -1,0 +1,77 @@
+"""`manage.py run_demo` (what bin/run execs): the whole product on one machine.
+
+Starts the fake Jira site in this process, sets up the demo tenant against it and the demo identity
+provider, then supervises the gateway (runserver), a Celery worker and Celery beat. Without REDIS_URL
+the broker is kombu's filesystem transport in var/broker/ (no server needed). Ctrl-C stops them all.
+"""
+
+import os
+import sys
+import time
+
+import requests
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from demo import services, supervisor
+from demo.banner import banner
+from demo.jira import demo_site_start
+from demo.selectors import demo_overview
+from tenants.links import absolute
+
+START_TIMEOUT = 60.0
+
+
+class Command(BaseCommand):
+    help = "Run the local demo: gateway, Celery worker and beat, demo identity provider, fake Jira site."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--listen", default=os.environ.get("GATEWAY_LISTEN", "127.0.0.1:8000"))
+        parser.add_argument("--jira-port", type=int, default=int(os.environ.get("GATEWAY_DEMO_JIRA_PORT", "0")))
+
+    def handle(self, *args, listen, jira_port, **options):
+        if not settings.GATEWAY_DEMO:
+            raise CommandError("Demo mode is off (GATEWAY_DEMO=false); bin/run turns it on.")
+        site = demo_site_start(port=jira_port)
+        tenant = services.demo_tenant_ensure()
+        run = services.demo_jira_connect(tenant=tenant, site_url=site.fake.url, email=site.email, token=site.token)
+        if run.outcome != run.Outcome.SUCCESS:
+            raise CommandError(f"The first sync of the demo tenant failed: {run.error}")
+        broker = os.environ.get("CELERY_BROKER_URL") or settings.REDIS_URL or "filesystem://"
+        procs = supervisor.Supervisor(env={**os.environ, "CELERY_BROKER_URL": broker})
+        supervisor.raise_stop_on_signals()
+        try:
+            self._start(procs, listen=listen)
+            self.stdout.write(banner(overview=demo_overview(), home_url=absolute("/"), jira_url=site.fake.url,
+                                     broker=broker.split("://")[0] + "://"))  # fmt: skip
+            self.stdout.flush()
+            died = procs.watch()
+            raise CommandError(f"The {died} process stopped; stopping the others.")
+        except supervisor.Stop:
+            self.stdout.write("\nStopping the gateway, the Celery worker and beat ...")
+        finally:
+            supervisor.ignore_signals()
+            procs.stop()
+            site.fake.stop()
+        self.stdout.write("Stopped.")
+
+    def _start(self, procs: supervisor.Supervisor, *, listen: str) -> None:
+        python, manage = sys.executable, str(settings.BASE_DIR / "manage.py")
+        celery = [python, "-m", "celery", "-A", "sso_gateway"]
+        procs.start("gateway", [python, manage, "runserver", "--noreload", listen])
+        procs.start("worker", [*celery, "worker", "--pool", "solo", "--loglevel", "WARNING",
+                               "--without-gossip", "--without-mingle", "--without-heartbeat"])  # fmt: skip
+        procs.start("beat", [*celery, "beat", "--loglevel", "WARNING", "--schedule", str(settings.VAR_DIR / "beat")])
+        deadline = time.monotonic() + START_TIMEOUT
+        died = procs.watch(until=lambda: _answers(absolute("/healthz")) or time.monotonic() > deadline)
+        if died:
+            raise CommandError(f"The {died} process did not start.")
+        if not _answers(absolute("/healthz")):
+            raise CommandError(f"The gateway did not answer at {absolute('/healthz')} within {START_TIMEOUT:.0f}s.")
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False

@@ -1,0 +1,102 @@
+"""Setting up the demo: the operator, the demo tenant, its identity provider (the demo OP at
+/demo-idp/) and its Jira connection (the fake site), synced once so the links exist at start.
+
+Every function is safe to run again: it refreshes what the demo owns and keeps what an admin added.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from oauth2_provider.models import get_application_model
+
+from demo.customers import demo_customers_ensure
+from providers.models import IdentityProvider
+from providers.services import attribute_mapping_ensure
+from sso_gateway import devkeys
+from tenants import services as tenant_services
+from tenants.links import absolute
+from tenants.models import JiraConnection, OrganizationRule, SyncRun, Tenant
+
+OPERATOR_USERNAME = "admin"
+TENANT_SLUG = "demo"
+PROVIDER_SLUG = "demo-idp"
+CLIENT_ID = "jsm-sso-gateway-demo"
+ORGANIZATION_RULES = [
+    (OrganizationRule.Kind.EMAIL_DOMAIN, "analytical.example", "Analytical Engines Ltd"),
+    (OrganizationRule.Kind.IDP_GROUP, "vip", "VIP customers"),
+]
+
+
+def operator_password() -> str:
+    """The demo operator's password: generated once into var/, printed by bin/run."""
+    return devkeys.load_or_create(settings.VAR_DIR, "demo-admin-password", devkeys.demo_password)
+
+
+def demo_operator_ensure() -> None:
+    user, _ = get_user_model().objects.get_or_create(username=OPERATOR_USERNAME)
+    user.is_staff = user.is_superuser = user.is_active = True
+    user.set_password(operator_password())
+    user.save()
+
+
+@transaction.atomic
+def demo_tenant_ensure() -> Tenant:
+    """The demo tenant signing in at the demo identity provider, with two organization rules to show."""
+    demo_operator_ensure()
+    demo_customers_ensure()
+    tenant, _ = Tenant.objects.get_or_create(slug=TENANT_SLUG, defaults={"name": "Demo Help Center"})
+    provider = _demo_provider_ensure(tenant=tenant)
+    _demo_client_ensure(provider=provider)
+    for kind, value, organization in ORGANIZATION_RULES:
+        OrganizationRule.objects.get_or_create(tenant=tenant, kind=kind, value=value, organization_name=organization)
+    return tenant
+
+
+def _demo_provider_ensure(*, tenant: Tenant) -> IdentityProvider:
+    provider, created = IdentityProvider.objects.update_or_create(
+        tenant=tenant,
+        slug=PROVIDER_SLUG,
+        defaults={
+            "name": "Demo identity provider",
+            "preset": "oidc",
+            "discovery_url": absolute("/demo-idp/.well-known/openid-configuration"),
+            "client_id": CLIENT_ID,
+            "client_secret": secrets.token_urlsafe(32),
+            "is_enabled": True,
+        },
+    )
+    mapping = attribute_mapping_ensure(provider=provider)
+    if created:
+        mapping.groups = "groups"
+        mapping.save(update_fields=["groups"])
+    return provider
+
+
+def _demo_client_ensure(*, provider: IdentityProvider) -> None:
+    """The gateway registered at the demo OP, as an admin registers it at Salesforce (same callback URL)."""
+    application, _ = get_application_model().objects.get_or_create(client_id=CLIENT_ID)
+    application.name = "JSM SSO Gateway (demo tenant)"
+    application.client_secret = provider.client_secret  # django-oauth-toolkit stores a hash of it
+    application.client_type = application.CLIENT_CONFIDENTIAL
+    application.authorization_grant_type = application.GRANT_AUTHORIZATION_CODE
+    application.redirect_uris = absolute(provider.callback_path())
+    application.algorithm = application.RS256_ALGORITHM
+    application.skip_authorization = True
+    application.save()
+
+
+def demo_jira_connect(*, tenant: Tenant, site_url: str, email: str, token: str) -> SyncRun:
+    """Point the demo tenant at the (freshly started) fake site, verify it and sync its service desks."""
+    connection, _ = JiraConnection.objects.update_or_create(
+        tenant=tenant,
+        defaults={
+            "site_url": site_url,
+            "email": email,
+            "api_token": token,
+            "auth_mode": JiraConnection.AuthMode.CLASSIC,
+        },
+    )
+    tenant_services.jira_connection_verify(connection=connection)
+    return tenant_services.service_desks_sync(tenant=tenant, trigger=SyncRun.Trigger.COMMAND)
