@@ -1,0 +1,107 @@
+"""The README's run command (bin/run), started as a newcomer would: a fresh var/ directory, nothing
+but Python. It must print a substitute link that an HTTP client can follow through the demo identity
+provider to the portal, and Ctrl-C (SIGINT) must leave no process behind.
+"""
+
+import html
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+LINK = re.compile(r"^ {4}(\S.*?) {2,}(http://127\.0\.0\.1:\d+/demo/portal/\d+/)$", re.MULTILINE)
+START_TIMEOUT = 300  # a fresh machine installs the Python packages first
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _session_members(session_id: int) -> list[str]:
+    """Every live process whose session is `session_id` (bin/run starts one; its children inherit it)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == session_id and fields[0] != "Z":
+            found.append(stat.parent.name)
+    return found
+
+
+@pytest.fixture
+def run_command(tmp_path):
+    """bin/run in its own session, with its output collected line by line; SIGKILLed if a test fails early."""
+    port = _free_port()
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "CELERY_", "GATEWAY_"))
+    }
+    env.update(GATEWAY_VAR_DIR=str(tmp_path / "var"), GATEWAY_LISTEN=f"127.0.0.1:{port}")
+    process = subprocess.Popen(
+        [str(REPO / "bin" / "run")], cwd=REPO, env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    process.lines = lines
+    process.port = port
+    yield process
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _wait_for_links(process) -> tuple[dict[str, str], str]:
+    output, links = [], []
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            line = process.lines.get(timeout=1)
+        except queue.Empty:
+            assert process.poll() is None, "bin/run stopped:\n" + "".join(output[-60:])
+            continue
+        output.append(line)
+        links += LINK.findall(line)
+        if links and line.startswith("  What to click"):
+            return dict(links), "".join(output)
+    raise AssertionError("bin/run printed no substitute link in time:\n" + "".join(output[-60:]))
+
+
+def _sign_in_as(http: requests.Session, link: str, customer: str) -> requests.Response:
+    picker = http.get(link, timeout=30)
+    assert picker.status_code == 200 and "Demo identity provider" in picker.text, picker.text[:500]
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', picker.text))
+    fields = {name: html.unescape(value) for name, value in fields.items()}
+    return http.post(picker.url, data={**fields, "customer": customer}, headers={"Referer": picker.url}, timeout=30)
+
+
+def test_run_command_prints_links_that_sign_a_customer_in_and_ctrl_c_stops_every_process(run_command):
+    links, output = _wait_for_links(run_command)
+    assert f"127.0.0.1:{run_command.port}/admin/" in output and "Operator login:   admin / " in output
+    assert len(links) == 3, output
+
+    it_help = links["IT Help"]
+    landed = _sign_in_as(requests.Session(), it_help, "ada")
+    assert landed.status_code == 200 and landed.url == it_help, landed.text[:500]
+    assert "IT Help" in landed.text and "ada@analytical.example" in landed.text
+    assert any("/demo-idp/authorize/" in step.url for step in landed.history)  # through the demo OP, not around it
+
+    assert len(_session_members(run_command.pid)) >= 4  # supervisor, gateway, worker, beat
+    run_command.send_signal(signal.SIGINT)
+    assert run_command.wait(timeout=60) == 0
+    deadline = time.monotonic() + 10
+    while _session_members(run_command.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _session_members(run_command.pid) == [], "processes left behind after Ctrl-C"
