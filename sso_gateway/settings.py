@@ -7,6 +7,7 @@ no broker (Celery tasks run in-process), keys generated once into `var/`. Settin
 `manage.py check --deploy` protection.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -167,6 +168,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Abuse: rate limits on sign-in starts and callbacks (django-ratelimit) and admin lockout (django-axes).
+# The header your reverse proxy sets to the client's address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
+GATEWAY_CLIENT_IP_HEADER = env.str("GATEWAY_CLIENT_IP_HEADER", default="")
+# django-ratelimit rates ("60/m", "1000/h"); empty switches that limit off.
+GATEWAY_RATE_SIGNIN_PER_IP = env.str("GATEWAY_RATE_SIGNIN_PER_IP", default="60/m")
+GATEWAY_RATE_SIGNIN_PER_TENANT = env.str("GATEWAY_RATE_SIGNIN_PER_TENANT", default="3000/m")
+RATELIMIT_IP_META_KEY = "sso_gateway.clientip.client_ip"
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("GATEWAY_ADMIN_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("GATEWAY_ADMIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "sso_gateway.clientip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -219,7 +237,7 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context", "redact"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Demo (bin/run). Everything demo-only is off unless GATEWAY_DEMO is on; production refuses it (above).

@@ -57,6 +57,13 @@ class DeskUnknown(DeskUnavailable):
     reason = "desk_unknown"
 
 
+class TooManyAttempts(SignInError):
+    status = 429
+    reason = "rate_limited"
+    title = "Too many sign-in attempts"
+    advice = "Please wait a minute and try again."
+
+
 # --- The browser's side of the flow.
 class TransactionInvalid(SignInError):
     status = 400

@@ -16,6 +16,7 @@ from providers.models import IdentityProvider
 from providers.oidc import discovery, flow, transaction
 from providers.oidc.backend import GatewayOIDCBackend
 from providers.oidc.errors import ProviderUnavailable, SignInError
+from providers.oidc.limits import sign_in_throttle
 from providers.oidc.pages import renders_sign_in_errors
 from providers.oidc.redirects import safe_next
 from providers.selectors import provider_get_enabled, provider_pick, tenant_get_active
@@ -44,6 +45,7 @@ def choose(request, *, tenant_slug):
 @require_GET
 @renders_sign_in_errors
 def login(request, *, tenant_slug, provider_slug):
+    sign_in_throttle(request, tenant_slug=tenant_slug, step="start")
     tenant = tenant_get_active(slug=tenant_slug)
     provider = provider_get_enabled(tenant=tenant, slug=provider_slug)
     next_path = safe_next(request.GET.get("next"), tenant_slug=tenant_slug)
@@ -60,6 +62,7 @@ def callback(request, *, tenant_slug, provider_slug):
 
 @renders_sign_in_errors
 def _callback(request, *, tenant_slug, provider_slug):
+    sign_in_throttle(request, tenant_slug=tenant_slug, step="callback")
     tenant = tenant_get_active(slug=tenant_slug)
     provider = IdentityProvider.objects.filter(tenant=tenant, slug=provider_slug).select_related("tenant").first()
     if provider is None:

@@ -1,0 +1,38 @@
+"""Sign-in starts and callbacks are rate-limited per client IP and per tenant (issue 7, point 3)."""
+
+import pytest
+
+from tests.fakes.oidc.driver import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_starts_over_the_per_ip_rate_get_a_429_page_and_others_still_get_through(client, idp, settings):
+    settings.GATEWAY_RATE_SIGNIN_PER_IP = "3/m"
+    start = idp.login_path()
+    assert [client.get(start).status_code for _ in range(3)] == [302, 302, 302]
+    refused = client.get(start)
+    assert refused.status_code == 429
+    assert "Too many sign-in attempts" in refused.content.decode()
+    assert client.get(start, REMOTE_ADDR="198.51.100.7").status_code == 302
+
+
+def test_the_per_tenant_rate_holds_whatever_the_ip(client, idp, settings):
+    settings.GATEWAY_RATE_SIGNIN_PER_TENANT = "2/m"
+    start = idp.login_path()
+    statuses = [client.get(start, REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(1, 4)]
+    assert statuses == [302, 302, 429]
+
+
+def test_callbacks_are_limited_too_and_a_normal_sign_in_is_not(client, idp, oidc_provider, settings):
+    settings.GATEWAY_RATE_SIGNIN_PER_IP = "2/m"
+    assert sign_in(client, idp.login_path(), oidc_provider).response.status_code == 302
+    # The start and the callback are counted apart: a full sign-in used one of each.
+    assert client.get(f"{idp.callback_path()}?state=x&code=y").status_code == 400
+    assert client.get(f"{idp.callback_path()}?state=x&code=y").status_code == 429
+
+
+def test_an_empty_rate_switches_the_limit_off(client, idp, settings):
+    settings.GATEWAY_RATE_SIGNIN_PER_IP = ""
+    settings.GATEWAY_RATE_SIGNIN_PER_TENANT = ""
+    assert {client.get(idp.login_path()).status_code for _ in range(70)} == {302}
