@@ -1,0 +1,91 @@
+"""Fixtures of the fault tests: services of this test alone that it may break (see services.py)."""
+
+import json
+import subprocess
+import sys
+from contextlib import contextmanager
+from functools import cache
+
+import pytest
+
+from sso_gateway.celery import app as celery_app
+from tests.faults.services import BlackHole, RedisServer
+
+_PROFILE = """
+import django, json
+django.setup()
+from django.conf import settings
+print(json.dumps({"cache": settings.CACHES["default"], "session_engine": settings.SESSION_ENGINE}))
+"""
+
+
+@cache
+def redis_profile() -> dict:
+    from django.conf import settings
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "sso_gateway.settings",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+    }
+    env["GATEWAY_VAR_DIR"] = str(settings.VAR_DIR)
+    done = subprocess.run(
+        [sys.executable, "-c", _PROFILE], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server on a free port, for this test only (never the machine's shared one)."""
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def own_durable_redis(tmp_path):
+    """As `own_redis`, with an append-only file fsynced on every write (how a broker should run)."""
+    server = RedisServer(tmp_path, persistent=True).start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def black_hole():
+    hole = BlackHole()
+    yield hole
+    hole.close()
+
+
+@pytest.fixture
+def redis_sessions(settings):
+    """Point the gateway's cache and sessions at `server`, configured exactly as settings.py does when
+    REDIS_URL is set (read from a fresh interpreter, so these tests follow any change made there)."""
+
+    def use(server: RedisServer) -> None:
+        profile = redis_profile()
+        settings.CACHES = {"default": {**profile["cache"], "LOCATION": server.url(0)}}
+        settings.SESSION_ENGINE = profile["session_engine"]
+
+    return use
+
+
+@contextmanager
+def publishing_to(broker_url: str):
+    """The test process's Celery app publishes to `broker_url` (its connection pools rebuilt, then restored)."""
+    previous = celery_app.conf.broker_url
+    _reset_pools()
+    celery_app.conf.broker_url = broker_url
+    try:
+        yield
+    finally:
+        _reset_pools()
+        celery_app.conf.broker_url = previous
+
+
+def _reset_pools() -> None:
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
