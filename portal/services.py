@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from portal.models import Customer, LoginEvent
 from providers.models import IdentityProvider
+from sso_gateway.clientip import client_ip
 from tenants.models import Tenant
 
 PROFILE_FIELDS = ("email", "first_name", "last_name", "display_name", "groups")
@@ -50,7 +51,7 @@ def login_event_record(
         outcome=LoginEvent.Outcome.FAILURE if reason else LoginEvent.Outcome.SUCCESS,
         reason=reason[:64],
         detail=detail[:1000],
-        ip=request.META.get("REMOTE_ADDR") or None,
+        ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:512],
         is_test=is_test,
     )
