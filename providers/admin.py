@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from providers.models import AttributeMapping, IdentityProvider
 from providers.oidc.errors import SignInError
@@ -15,6 +15,19 @@ from providers.services import attribute_mapping_ensure
 from tenants.admin import CopyButtonMedia
 from tenants.admin_base import TenantScopedAdmin, TenantScopedStackedInline
 from tenants.links import absolute, copyable
+
+# Where each provider's console takes the callback URL (one line, shown under it).
+PASTE_CALLBACK_AT = {
+    "salesforce": "Salesforce: Setup → App Manager → your connected app → Edit → Callback URL.",
+    "entra": "Entra ID: App registrations → your app → Authentication → Web → Redirect URIs.",
+    "okta": "Okta: Applications → your app → General → Sign-in redirect URIs.",
+    "google": "Google: Credentials → your OAuth client → Authorized redirect URIs.",
+    "keycloak": "Keycloak: Clients → your client → Settings → Valid redirect URIs.",
+    "cognito": "Cognito: App integration → your app client → Hosted UI → Allowed callback URLs.",
+    "auth0": "Auth0: Applications → your app → Settings → Allowed Callback URLs.",
+    "adfs": "AD FS: Application Groups → your server application → Redirect URI.",
+    "gitlab": "GitLab: Applications → your application → Callback URL.",
+}
 
 
 class AttributeMappingInline(TenantScopedStackedInline):
@@ -63,12 +76,18 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
     def callback_url(self, obj):
         if not obj.pk:
             return "Save first: the callback URL appears here, to paste into the provider's app registration."
-        return copyable(absolute(obj.callback_path()))
+        where = PASTE_CALLBACK_AT.get(obj.preset, "Paste it where the provider asks for a redirect (callback) URI.")
+        return format_html('{} <div class="help">{}</div>', copyable(absolute(obj.callback_path())), where)
 
     @admin.display(description="where to find the values")
     def where_to_find(self, obj):
-        preset = PRESETS.get(obj.preset) if obj.pk else PRESETS["salesforce"]
-        return preset.client_help if preset else ""
+        """One line per provider (its preset's, once saved): where its console shows each value asked below."""
+        presets = [PRESETS[obj.preset]] if obj.pk and obj.preset in PRESETS else list(PRESETS.values())
+        return format_html_join(
+            "",
+            '<p class="gw-where" data-preset="{}"><strong>{}:</strong> {}</p>',
+            ((p.key, p.label, " ".join(filter(None, [p.client_help, p.domain_help]))) for p in presets),
+        )
 
     @admin.display(description="test connection")
     def test_connection(self, obj):

@@ -112,6 +112,19 @@ class JiraConnectionAdmin(CopyButtonMedia, TenantScopedAdmin):
         "last_error",
     ]
     actions = [sync_now]
+    # One line per value: where an admin finds it at Atlassian (README, "Jira connection").
+    help_texts = {
+        "site_url": "The address bar when you open Jira, up to .atlassian.net (e.g. https://acme.atlassian.net).",
+        "auth_mode": "Classic: a Jira administrator's own API token. Scoped: an Atlassian service account's token "
+        "(admin.atlassian.com → Directory → Service accounts); calls then go through api.atlassian.com.",
+        "email": "The account the token belongs to (for a service account: its email on the same page); it must be "
+        "a Jira administrator (admin.atlassian.com → Directory → Groups → jira-admins).",
+        "api_token": "Classic: id.atlassian.com → Security → Create and manage API tokens. Scoped: the service "
+        "account → Create credentials → API token, with the Jira and JSM scopes. Stored encrypted; never shown again.",
+    }
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change, help_texts=self.help_texts, **kwargs)
 
     @admin.display(description="verify")
     def verify_button(self, obj):

@@ -99,12 +99,21 @@ def test_the_admin_journey_in_the_seed_guides_order(live_server, panva_provider,
     assert page.input_value("#id_slug") == "panva"
     page.fill("#id_client_id", panva_provider.client_id)
     page.fill("#id_client_secret", panva_provider.client_secret)
+    where = page.text_content(".field-where_to_find")  # one line per provider: where its console shows the values
+    for line in ["Salesforce: Setup → App Manager", "(Azure AD): Application (client) ID", "Okta: Okta admin"]:
+        assert line in where, where
+    page.click("input[name=_continue]")  # forgot the discovery URL: the error says what it is
+    assert "issuer followed by /.well-known/openid-configuration" in page.text_content(
+        ".field-discovery_url .errorlist"
+    )
+    page.fill("#id_client_secret", panva_provider.client_secret)  # a secret is never sent back to the browser
     page.fill("#id_discovery_url", panva_provider.discovery_url)
     shot(page, "1-add-identity-provider")
     page.click("input[name=_continue]")
     page.wait_for_selector("text=was added successfully")
     callback = f"{base}/acme/oidc/panva/callback/"
     assert page.text_content(".field-callback_url code") == callback
+    assert "Redirect URIs" not in page.text_content(".field-callback_url")  # a generic provider: no console named
     page.click(".field-callback_url button.gw-copy")
     page.wait_for_selector(".field-callback_url button:has-text('Copied')")
     assert page.evaluate("navigator.clipboard.readText()") == callback
