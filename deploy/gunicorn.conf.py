@@ -21,3 +21,11 @@ accesslog = "-"
 errorlog = "-"
 # The access log carries no query strings: a callback's query holds an authorization code.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss rid=%({x-request-id}o)s'
+
+
+def child_exit(server, worker):
+    """Prometheus multiprocess mode: drop a dead worker's live gauges (its counters stay summed)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from portal.models import Customer, LoginEvent
 from providers.models import IdentityProvider
+from sso_gateway import metrics
 from sso_gateway.clientip import client_ip
 from tenants.models import Tenant
 
@@ -58,4 +59,6 @@ def login_event_record(
     if reference:
         event.reference = reference
     event.save()
+    outcome = "test" if is_test else event.outcome
+    metrics.SIGNINS.labels(tenant.slug, provider.slug if provider else "-", outcome, event.reason or "-").inc()
     return event

@@ -175,6 +175,8 @@ GATEWAY_CLIENT_IP_HEADER = env.str("GATEWAY_CLIENT_IP_HEADER", default="")
 GATEWAY_RATE_SIGNIN_PER_IP = env.str("GATEWAY_RATE_SIGNIN_PER_IP", default="60/m")
 GATEWAY_RATE_SIGNIN_PER_TENANT = env.str("GATEWAY_RATE_SIGNIN_PER_TENANT", default="3000/m")
 RATELIMIT_IP_META_KEY = "sso_gateway.clientip.client_ip"
+# Bearer token for /metrics; empty: only loopback may scrape.
+GATEWAY_METRICS_TOKEN = env.str("GATEWAY_METRICS_TOKEN", default="")
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     # The demo identity provider (bin/run only; GATEWAY_DEMO is refused in production).
     *([path("demo-idp/", include("demo.urls"))] if settings.GATEWAY_DEMO else []),

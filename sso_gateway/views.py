@@ -1,4 +1,5 @@
 import logging
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -6,6 +7,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from sso_gateway.metrics import exposition
 from tenants.models import Tenant
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,21 @@ def readyz(request):
             results[name] = "down"
     status = 200 if all(value != "down" for value in results.values()) else 503
     return JsonResponse(results, status=status)
+
+
+def metrics(request):
+    """Prometheus scrape path. With GATEWAY_METRICS_TOKEN set, a matching bearer token is required;
+    without it, only the host itself (loopback) may scrape."""
+    token = settings.GATEWAY_METRICS_TOKEN
+    if token:
+        supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        allowed = bool(supplied) and secrets.compare_digest(supplied.encode(), token.encode())
+    else:
+        allowed = request.META.get("REMOTE_ADDR") in ("127.0.0.1", "::1")
+    if not allowed:
+        return HttpResponse("Forbidden: set GATEWAY_METRICS_TOKEN and send it as a bearer token.", status=403)
+    body, content_type = exposition()
+    return HttpResponse(body, content_type=content_type)
 
 
 def _check_database() -> str:

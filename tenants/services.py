@@ -18,6 +18,7 @@ from django.db import connection as db
 from django.db.models import Q
 from django.utils import timezone
 
+from sso_gateway import metrics
 from tenants.jira import errors
 from tenants.jira.client import JiraClient, RetryPolicy, fetch_cloud_id
 from tenants.jira.types import ServiceDesk as JiraServiceDesk
@@ -118,6 +119,7 @@ def _sync_run_finish(run: SyncRun, *, outcome: str, error: str = "", **counts) -
     for name, value in counts.items():
         setattr(run, name, value)
     run.save()
+    metrics.SYNC_RUNS.labels(outcome).observe((run.finished_at - run.started_at).total_seconds())
     return run
 
 

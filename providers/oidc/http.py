@@ -13,6 +13,7 @@ import requests
 from django.conf import settings
 
 from providers.oidc.errors import ProviderMisbehaved, ProviderUnreachable
+from sso_gateway import metrics
 
 MAX_RESPONSE_BYTES = 1024 * 1024
 _session = requests.Session()
@@ -42,7 +43,10 @@ def timeout() -> tuple[float, float]:
 def send(method: str, url: str, *, what: str, **kwargs) -> Response:
     """`what` names the call in errors ("token endpoint"); it never includes the URL's query or a secret."""
     try:
-        with _session.request(method, url, timeout=timeout(), allow_redirects=False, stream=True, **kwargs) as raw:
+        with (
+            metrics.idp_request(what),
+            _session.request(method, url, timeout=timeout(), allow_redirects=False, stream=True, **kwargs) as raw,
+        ):
             body = _read_bounded(raw, what=what)
             return Response(raw.status_code, raw.headers.get("Content-Type", "").lower(), body)
     except requests.Timeout as exc:

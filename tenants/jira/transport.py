@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 import requests
 from django.conf import settings
 
+from sso_gateway import metrics
 from tenants.jira import errors
 
 
@@ -168,12 +169,18 @@ class Transport:
         return self._check(response)
 
     def _send(self, method, path, **kwargs) -> requests.Response:
+        started = time.perf_counter()
         try:
-            return self.session.request(
+            response = self.session.request(
                 method, self.base_url + path, timeout=self.timeout, allow_redirects=False, **kwargs
             )
         except requests.RequestException as exc:
+            metrics.jira_request_observe(
+                method=method, status=type(exc).__name__, seconds=time.perf_counter() - started
+            )
             raise _connection_error(exc, urlsplit(self.base_url).netloc) from None
+        metrics.jira_request_observe(method=method, status=response.status_code, seconds=time.perf_counter() - started)
+        return response
 
     def _check(self, response: requests.Response) -> requests.Response:
         status = response.status_code

@@ -66,3 +66,52 @@ def test_json_log_lines_carry_request_id_tenant_and_extras():
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "sign-in ok code=[redacted]"
     assert line["outcome"] == "success" and line["request_id"] == "-" and line["tenant"] == "-"
+
+
+@pytest.mark.django_db
+def test_metrics_are_served_to_loopback_and_refused_elsewhere(client, settings):
+    settings.GATEWAY_METRICS_TOKEN = ""
+    assert client.get("/metrics", REMOTE_ADDR="198.51.100.4").status_code == 403
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert b"# HELP gateway_signins_total" in response.content
+
+
+@pytest.mark.django_db
+def test_metrics_need_the_bearer_token_when_one_is_set(client, settings):
+    settings.GATEWAY_METRICS_TOKEN = "scrape-token-for-tests"
+    assert client.get("/metrics").status_code == 403
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-token-for-tests").status_code == 200
+
+
+@pytest.mark.django_db
+def test_metrics_count_sign_ins_idp_calls_jira_calls_and_syncs(client, tenant, oidc_provider, fake_jsm):
+    from sso_gateway.metrics import IDP_REQUESTS, JIRA_REQUESTS, SIGNINS, SYNC_RUNS
+    from tenants.services import service_desks_sync
+    from tests.factories import IdentityProviderFactory
+    from tests.fakes.jsm.fixtures import connect
+    from tests.fakes.oidc.driver import sign_in
+
+    def count(histogram_child):
+        return sum(bucket.get() for bucket in histogram_child._buckets)
+
+    syncs_before = count(SYNC_RUNS.labels("success"))
+    before = SIGNINS.labels("acme", "fake", "success", "-")._value.get()
+    idp = IdentityProviderFactory(
+        tenant=tenant, slug="fake", preset="oidc", discovery_url=oidc_provider.discovery_url,
+        client_id=oidc_provider.client_id, client_secret=oidc_provider.client_secret,
+    )  # fmt: skip
+    sign_in(client, idp.login_path(), oidc_provider)
+    assert SIGNINS.labels("acme", "fake", "success", "-")._value.get() == before + 1
+    assert IDP_REQUESTS.labels("token endpoint", "ok")._sum.get() > 0
+
+    fake_jsm.state.add_service_desks(2)
+    connect(tenant, fake_jsm)
+    service_desks_sync(tenant=tenant)
+    assert JIRA_REQUESTS.labels("GET", "200")._sum.get() > 0
+    assert count(SYNC_RUNS.labels("success")) == syncs_before + 1
+    body = client.get("/metrics").content.decode()
+    for name in ("gateway_signins_total", "gateway_idp_request_seconds", "gateway_jira_request_seconds",
+                 "gateway_sync_seconds", "gateway_celery_queue_depth"):  # fmt: skip
+        assert name in body, name
