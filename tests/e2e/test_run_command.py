@@ -82,9 +82,39 @@ def _wait_for_links(process) -> tuple[dict[str, str], str]:
 def _sign_in_as(http: requests.Session, link: str, customer: str) -> requests.Response:
     picker = http.get(link, timeout=30)
     assert picker.status_code == 200 and "Demo identity provider" in picker.text, picker.text[:500]
-    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', picker.text))
-    fields = {name: html.unescape(value) for name, value in fields.items()}
-    return http.post(picker.url, data={**fields, "customer": customer}, headers={"Referer": picker.url}, timeout=30)
+    return http.post(
+        picker.url,
+        data={**_form_fields(picker.text), "customer": customer},
+        headers={"Referer": picker.url},
+        timeout=30,
+    )
+
+
+def _form_fields(page: str) -> dict[str, str]:
+    return {
+        name: html.unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)
+    }
+
+
+def _admin_sync_now(base: str, password: str) -> str:
+    """As the printed operator: Tenants → select the demo tenant → "Sync service desks now"; the worker runs it."""
+    admin = requests.Session()
+    login = admin.get(f"{base}/admin/login/", timeout=30)
+    admin.post(login.url, data={**_form_fields(login.text), "username": "admin", "password": password}, timeout=30)
+    tenants = admin.get(f"{base}/admin/tenants/tenant/", timeout=30)
+    assert tenants.status_code == 200 and "Demo Help Center" in tenants.text, tenants.text[:300]
+    tenant_pk = re.search(r'name="_selected_action" value="(\d+)"', tenants.text).group(1)
+    fields = {**_form_fields(tenants.text), "action": "sync_now", "_selected_action": tenant_pk, "index": "0"}
+    started = admin.post(tenants.url, data=fields, timeout=30)
+    assert "Sync started for 1 tenant(s)" in started.text
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        runs = admin.get(f"{base}/admin/tenants/syncrun/?trigger__exact=admin", timeout=30).text
+        if '<td class="field-outcome">Succeeded</td>' in runs:  # a row, not the filter's link
+            return runs
+        time.sleep(0.5)
+    raise AssertionError("the worker never ran the sync queued by Sync now")
 
 
 def test_run_command_prints_links_that_sign_a_customer_in_and_ctrl_c_stops_every_process(run_command):
@@ -97,6 +127,15 @@ def test_run_command_prints_links_that_sign_a_customer_in_and_ctrl_c_stops_every
     assert landed.status_code == 200 and landed.url == it_help, landed.text[:500]
     assert "IT Help" in landed.text and "ada@analytical.example" in landed.text
     assert any("/demo-idp/authorize/" in step.url for step in landed.history)  # through the demo OP, not around it
+
+    base = f"http://127.0.0.1:{run_command.port}"
+    home = requests.get(base + "/", timeout=30).text
+    assert "Local demo: what to click" in home and it_help in home
+    password = re.search(r"Operator login:   admin / (\S+)", output).group(1)
+    assert f'<code id="demo-password">{password}</code>' in home  # only for a browser on this machine
+    outside = requests.get(f"{base}/demo-idp/", params={"next": "https://evil.example/"}, timeout=30)
+    assert outside.status_code == 400  # the picker only ever continues to its own authorize endpoint
+    _admin_sync_now(base, password)
 
     assert len(_session_members(run_command.pid)) >= 4  # supervisor, gateway, worker, beat
     run_command.send_signal(signal.SIGINT)
