@@ -1,9 +1,9 @@
 """The demo's Jira site: the fake JSM of tests/fakes/jsm, started in-process and seeded.
 
 Three service desks; the first has request types covering every field type the create-request form
-builds from JSM's field metadata (RequestTypeFieldDTO.jiraSchema: string, number, date, datetime,
-option, array of options, array of strings, priority, user), and the demo customers already have a
-few requests and a public reply. The state lives in memory: a restart starts from this seed again.
+builds from JSM's field metadata (RequestTypeFieldDTO.jiraSchema: text, paragraph, number, date,
+date-time, select, radio buttons, multi-select, checkboxes, URL, labels, priority, attachment; see
+portal/forms.py), and the demo customers already have a few requests and a public reply. The state lives in memory: a restart starts from this seed again.
 """
 
 import secrets
@@ -79,7 +79,15 @@ EVERY_FIELD_TYPE = [
             for n, label in enumerate(["Highest", "High", "Medium", "Low"], start=1)
         ],
     ),  # fmt: skip
-    _field("customfield_10055", "Manager", _custom("userpicker", "user", n=10055)),
+    _field(
+        "customfield_10055",
+        "Accessories",
+        _custom("multiselect", "array", items="option", n=10055),
+        values=_options("Dock", "Second screen", "Headset", start=10400),
+    ),  # fmt: skip
+    _field("customfield_10056", "Link to the spec", _custom("url", "string", n=10056)),
+    _field("customfield_10057", "Anything else", _custom("textarea", "string", n=10057)),
+    _field("attachment", "Attachment", {"type": "array", "items": "attachment", "system": "attachment"}),
 ]
 
 
