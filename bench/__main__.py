@@ -1,0 +1,181 @@
+"""`bin/bench` (or `python -m bench`): set everything up, measure each section against its baseline, print a
+table and write JSON to var/bench/. Sizes and flags: `bin/bench --help`; docs/bench.md says what each figure means.
+"""
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+from bench import config, procs
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    print("wrk is missing: apt-get install -y wrk", flush=True)
+    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, stdout=subprocess.DEVNULL)  # noqa: S607
+
+
+def start_fakes(args, env: config.Env, logs) -> list[procs.Proc]:
+    idp = procs.start("idp", procs.python("-m", "bench.idp"), env=env.base(BENCH_PEOPLE=str(args.people)),
+                      log_dir=logs, announce=True)  # fmt: skip
+    if "sync" in args.skip:
+        return [idp, None]
+    jsm_argv = procs.python("-m", "bench.jsm", "--desks", str(args.desks), "--latency", str(args.latency))
+    jsm = procs.start("jsm", jsm_argv, env=env.base(BENCH_JSM_TOKEN=env.jsm_token), log_dir=logs, announce=True)
+    return [idp, jsm]
+
+
+def start_servers(args, env: config.Env, logs, idp) -> list[procs.Proc]:
+    extra = {"BENCH_IDP_URL": idp.info["base_url"], "BENCH_IDP_CLIENT_ID": idp.info["client_id"]}
+    if args.gunicorn_workers:
+        extra["GUNICORN_WORKERS"] = str(args.gunicorn_workers)
+    gunicorn = procs.python("-m", "gunicorn", "-c", str(config.ROOT / "deploy" / "gunicorn.conf.py"), "bench.wsgi")
+    started = [
+        procs.start("gunicorn", gunicorn, env=env.base(GUNICORN_BIND=f"127.0.0.1:{env.port}", **extra), log_dir=logs),
+        procs.start("gunicorn-peer-db", gunicorn, log_dir=logs,
+                    env=env.base(GUNICORN_BIND=f"127.0.0.1:{env.peer_db_port}", BENCH_PEER_SESSIONS="db", **extra)),
+    ]  # fmt: skip
+    for n in range(args.sync_workers):
+        celery = procs.python("-m", "celery", "-A", "bench.worker", "worker", "--pool", "prefork",
+                              "-c", str(args.sync_concurrency), "-n", f"bench{n}@%h", "-l", "WARNING")  # fmt: skip
+        started.append(procs.start(f"celery-{n}", celery, env=env.base(**extra), log_dir=logs))
+    return started
+
+
+def wait_ready(env: config.Env, workers: int) -> None:
+    from bench.worker import app
+
+    procs.wait_http(f"{env.base_url}/healthz")
+    procs.wait_http(f"http://127.0.0.1:{env.peer_db_port}/healthz")
+    deadline = time.monotonic() + 60
+    while len(app.control.ping(timeout=1.0) or []) < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError("Celery workers did not answer a ping within 60s; see var/bench/logs/")
+
+
+def main(argv=None) -> int:
+    args = config.parse(argv)
+    ensure_wrk()
+    env, logs = config.Env.make(), config.OUT_DIR / "logs"
+    os.environ.update(env.base())
+    started: list[procs.Proc] = []
+    try:
+        started += start_fakes(args, env, logs)
+        idp, jsm = started
+        os.environ.update(BENCH_IDP_URL=idp.info["base_url"], BENCH_IDP_CLIENT_ID=idp.info["client_id"])
+        prepare(args, env, idp, jsm)
+        started += start_servers(args, env, logs, idp)
+        wait_ready(env, args.sync_workers)
+        report = measure(args, env, idp, jsm, started)
+    finally:
+        for proc in reversed(started):
+            if proc is not None:
+                proc.stop()
+    write(report)
+    return 0
+
+
+def prepare(args, env, idp, jsm) -> None:
+    import django
+    import redis
+
+    config_db = config.DB_NAME
+    from bench import seed
+
+    seed.database_recreate(name=config_db, admin_dsn=f"{config.PG}/postgres")
+    django.setup()
+    seed.migrate()
+    redis.Redis.from_url(config.REDIS).flushdb()
+    seed.link_tenant_seed(idp=idp.info, client_secret=env.idp_secret, desks=args.desks)
+    if jsm is not None:
+        seed.sync_tenants_seed(
+            count=args.tenants, site_url=jsm.info["url"], email=jsm.info["email"], token=env.jsm_token
+        )
+
+
+def measure(args, env, idp, jsm, started) -> dict:
+    from bench import sections, seed
+    from bench.signin import Driver
+
+    gunicorn_pid = next(proc.pid for proc in started if proc and proc.name == "gunicorn")
+    celery_pids = [proc.pid for proc in started if proc and proc.name.startswith("celery")]
+    link_path = f"/{seed.LINK_TENANT}/portal/1/"
+    urls = {
+        "floor": f"{env.base_url}/bench/floor/",
+        "gateway-link": f"{env.base_url}{link_path}",
+        "gateway-login": f"{env.base_url}/{seed.LINK_TENANT}/login/{seed.PROVIDER_SLUG}/?next={link_path}",
+        "peer": f"{env.base_url}/bench/peer/authenticate/",
+        "peer-db": f"http://127.0.0.1:{env.peer_db_port}/bench/peer/authenticate/",
+    }
+    for url in urls.values():  # imports, discovery cache, DB connections
+        for _ in range(10):
+            procs.requests.get(url, allow_redirects=False, timeout=10)
+    baseline = sections.memory_snapshot(gunicorn_pid=gunicorn_pid, celery_pids=celery_pids)
+    rows, raw = [], {}
+    if "link" not in args.skip:
+        print("Link to IdP (wrk)...", flush=True)
+        part, raw["link"] = sections.link_section(
+            args,
+            urls=urls,
+            gunicorn_pid=gunicorn_pid,
+            peer_db_pid=next(p.pid for p in started if p and p.name == "gunicorn-peer-db"),
+        )
+        rows += part
+    if "signin" not in args.skip:
+        print("Sign-in...", flush=True)
+        driver = Driver(processes=4, threads=max(1, args.clients // 4))
+        try:
+            part, raw["signin"] = sections.signin_section(
+                args, driver=driver, gateway_url=env.base_url, idp_url=idp.info["base_url"], gunicorn_pid=gunicorn_pid
+            )
+        finally:
+            driver.close()
+        rows += part
+    concurrency = args.sync_workers * args.sync_concurrency
+    if "sync" not in args.skip:
+        print("Sync...", flush=True)
+        part, raw["sync"] = sections.sync_section(args, jsm_url=jsm.info["url"], concurrency=concurrency)
+        rows += part
+    part, raw["memory"] = sections.memory_rows(gunicorn_pid=gunicorn_pid, celery_pids=celery_pids, baseline=baseline)
+    rows += part
+    if "sync" not in args.skip:
+        full = sections.stats.median([r["queries_per_tenant"] for r in raw["sync"]["rounds"]])
+        part, raw["sync_small"] = sections.sync_small_section(
+            args, jsm_url=jsm.info["url"], concurrency=concurrency, queries_full=full
+        )
+        rows += part
+    return {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), "params": vars(args),
+            "rows": [row.as_dict() for row in rows], "raw": raw, "_rows": rows}  # fmt: skip
+
+
+def machine() -> dict:
+    import django
+
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "django": django.get_version(),
+            "kernel": platform.release()}  # fmt: skip
+
+
+def write(report: dict) -> None:
+    from bench.stats import render_table
+
+    rows = report.pop("_rows")
+    print()
+    print(render_table(rows))
+    for row in rows:
+        for note in row.notes:
+            print(f"  {row.figure}: {note}")
+    config.OUT_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = report["date"].replace(":", "").replace("-", "")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        (config.OUT_DIR / name).write_text(json.dumps(report, indent=2, default=str))
+    print(f"\nJSON: {config.OUT_DIR / 'latest.json'}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
