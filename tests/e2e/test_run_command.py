@@ -29,7 +29,7 @@ def _free_port() -> int:
 
 
 def _session_members(session_id: int) -> list[str]:
-    """Every live process whose session is `session_id` (bin/run starts one; its children inherit it)."""
+    """The command lines of every live process in session `session_id` (bin/run's; children inherit it)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -37,7 +37,7 @@ def _session_members(session_id: int) -> list[str]:
         except (OSError, IndexError):
             continue
         if int(fields[3]) == session_id and fields[0] != "Z":
-            found.append(stat.parent.name)
+            found.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
     return found
 
 
@@ -137,10 +137,20 @@ def test_run_command_prints_links_that_sign_a_customer_in_and_ctrl_c_stops_every
     assert outside.status_code == 400  # the picker only ever continues to its own authorize endpoint
     _admin_sync_now(base, password)
 
-    assert len(_session_members(run_command.pid)) >= 4  # supervisor, gateway, worker, beat
+    running = " | ".join(_session_members(run_command.pid))
+    for process in ["run_demo", "runserver", "celery -A sso_gateway worker", "celery -A sso_gateway beat"]:
+        assert process in running, running
     run_command.send_signal(signal.SIGINT)
     assert run_command.wait(timeout=60) == 0
     deadline = time.monotonic() + 10
     while _session_members(run_command.pid) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _session_members(run_command.pid) == [], "processes left behind after Ctrl-C"
+
+
+def test_demo_mode_off_serves_no_demo_identity_provider(client, settings, db):
+    """The test settings are the default (GATEWAY_DEMO off): no demo app, no /demo-idp/ URLs."""
+    assert not settings.GATEWAY_DEMO
+    assert "demo" not in settings.INSTALLED_APPS and "oauth2_provider" not in settings.INSTALLED_APPS
+    assert client.get("/demo-idp/.well-known/openid-configuration").status_code == 404
+    assert "Local demo" not in client.get("/").content.decode()
