@@ -1,29 +1,33 @@
-"""Customer-facing pages: the tenant home, the account page and a service desk's substitute link.
+"""Customer-facing pages: the help center (tenant home), the account page and a desk's portal page.
 
 Pages that need a customer send an anonymous visitor into sign-in with `next` = this page; that
 costs no database write (issue 3, point 12). Errors are pages made in one place
-(`providers.oidc.pages.renders_sign_in_errors`).
+(`providers.oidc.pages.renders_sign_in_errors`, with Jira's errors mapped by `portal.pages`).
+Request pages (create, my requests, one request) live in views_requests.py.
 """
 
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from portal import access, jsm
+from portal.pages import renders_portal_errors
 from portal.provisioning import customer_provision
 from portal.sessions import customer_get
 from providers.oidc.errors import DeskUnavailable, DeskUnknown
 from providers.oidc.pages import renders_sign_in_errors
 from providers.oidc.views import sign_in_redirect
 from providers.selectors import tenant_get_active
-from tenants.models import ServiceDesk
+from tenants.models import ServiceDesk, Tenant
 
 
 @require_GET
-@renders_sign_in_errors
+@renders_portal_errors
 def home(request, *, tenant_slug):
+    """The help center (issue 5, point 1): the desks this customer may use, each linking to its portal."""
     tenant = tenant_get_active(slug=tenant_slug)
     customer = customer_get(request, tenant=tenant)
-    desks = ServiceDesk.objects.filter(tenant=tenant, is_active=True) if customer else ServiceDesk.objects.none()
+    desks = access.desks_for(customer=customer, tenant=tenant) if customer else []
     return render(request, "portal/home.html", {"tenant": tenant, "customer": customer, "desks": desks})
 
 
@@ -39,19 +43,37 @@ def account(request, *, tenant_slug):
     return response
 
 
-@require_GET
-@renders_sign_in_errors
-def desk(request, *, tenant_slug, desk_id):
-    """The substitute link. Unknown desk: 404; a desk Jira no longer has (or an admin switched off): 410."""
-    tenant = tenant_get_active(slug=tenant_slug)
-    service_desk = ServiceDesk.objects.filter(tenant=tenant, jira_id=desk_id).first()
+def desk_get(*, tenant: Tenant, desk_id: str) -> ServiceDesk:
+    """Unknown desk: 404; a desk Jira no longer has (or an admin switched off): 410."""
+    service_desk = ServiceDesk.objects.filter(tenant=tenant, jira_id=desk_id).select_related("tenant").first()
     if service_desk is None:
         raise DeskUnknown(f"no service desk {desk_id[:32]!r} at this tenant.")
     if not service_desk.is_active:
         raise DeskUnavailable("the service desk is inactive.")
+    return service_desk
+
+
+@require_GET
+@renders_portal_errors
+def desk(request, *, tenant_slug, desk_id):
+    """The substitute link and the desk's portal page (issue 5, point 2): request types in JSM's groups.
+
+    Access rules come before provisioning, so a refused customer is never added to the desk in Jira.
+    Until provisioning is done the page says access is being set up and lists nothing to raise.
+    """
+    tenant = tenant_get_active(slug=tenant_slug)
+    service_desk = desk_get(tenant=tenant, desk_id=desk_id)
     customer = customer_get(request, tenant=tenant)
     if customer is None:
         return sign_in_redirect(request, tenant=tenant, next_path=service_desk.get_absolute_url())
+    access.desk_check(customer=customer, desk=service_desk)
     provisioning = customer_provision(customer=customer, service_desk=service_desk)
-    context = {"tenant": tenant, "customer": customer, "desk": service_desk, "provisioning": provisioning}
+    catalogue = jsm.catalogue(tenant=tenant, desk=service_desk) if provisioning.ready else None
+    context = {
+        "tenant": tenant,
+        "customer": customer,
+        "desk": service_desk,
+        "provisioning": provisioning,
+        "catalogue": catalogue,
+    }
     return render(request, "portal/desk.html", context)

@@ -11,14 +11,19 @@ from urllib.parse import quote
 from tenants.jira import errors
 from tenants.jira.transport import INTERACTIVE, RetryPolicy, Transport, fetch_cloud_id, scoped_base_url
 from tenants.jira.types import (
+    Attachment,
     Comment,
     CustomerRequest,
+    IssueSummary,
     JiraUser,
     Organization,
     RequestType,
     RequestTypeField,
     RequestTypeGroup,
+    SearchPage,
     ServiceDesk,
+    TemporaryAttachment,
+    Transition,
 )
 
 __all__ = ["INTERACTIVE", "JiraClient", "RetryPolicy", "fetch_cloud_id", "scoped_base_url"]
@@ -140,3 +145,94 @@ class JiraClient(Transport):
             "POST", f"{JSM}/request/{quote(issue_key)}/comment", json={"body": body, "public": public}
         )
         return Comment.from_api(response.json())
+
+    # -- JSM + platform: the rest of what the hosted portal needs (issue 5)
+    def organizations_of(self, account_id: str) -> Iterator[Organization]:
+        """GET /organization?accountId=: the JSM organizations a customer belongs to (access rules)."""
+        return (Organization.from_api(o) for o in self.paged(f"{JSM}/organization", accountId=account_id))
+
+    def attach_temporary_file(self, service_desk_id: str, *, filename: str, content: bytes, content_type: str):
+        """POST servicedesk/{id}/attachTemporaryFile: multipart field `file`, XSRF header `no-check` (JSM API)."""
+        path = f"{JSM}/servicedesk/{quote(service_desk_id)}/attachTemporaryFile"
+        files = {"file": (filename, content, content_type or "application/octet-stream")}
+        headers = {"X-Atlassian-Token": "no-check", "X-ExperimentalApi": "opt-in"}
+        data = self._upload(path, files=files, headers=headers).json()
+        return [TemporaryAttachment.from_api(t) for t in data.get("temporaryAttachments", [])]
+
+    def _upload(self, path: str, *, files: dict, headers: dict):
+        """A multipart POST with the transport's retry rules (429/503 honour Retry-After) and errors."""
+        response = None
+        for attempt in range(self.retry.max_retries + 1):
+            response = self._send("POST", path, files=files, headers=headers)
+            if response.status_code not in (429, 503) or attempt == self.retry.max_retries:
+                break
+            delay = self.retry.delay(attempt, response)
+            if delay > self.retry.max_wait:
+                break
+            self.retry.wait(delay)
+        return self._check(response)
+
+    def request_attach(self, issue_key: str, *, temporary_ids: list[str], public: bool = True) -> list[Attachment]:
+        """POST request/{key}/attachment: turns temporary files into the request's attachments."""
+        body = {"temporaryAttachmentIds": temporary_ids, "public": public}
+        data = self.request("POST", f"{JSM}/request/{quote(issue_key)}/attachment", json=body).json()
+        return [Attachment.from_api(a) for a in (data.get("attachments") or {}).get("values") or []]
+
+    def request_create_with_attachments(
+        self,
+        *,
+        service_desk_id: str,
+        request_type_id: str,
+        field_values: dict,
+        on_behalf_of: str,
+        temporary_ids: list[str] | None = None,
+    ) -> CustomerRequest:
+        """Create (raiseOnBehalfOf the customer), then attach the uploaded temporary files publicly."""
+        created = self.request_create(
+            service_desk_id=service_desk_id,
+            request_type_id=request_type_id,
+            field_values=field_values,
+            on_behalf_of=on_behalf_of,
+        )
+        if temporary_ids:
+            self.request_attach(created.issue_key, temporary_ids=temporary_ids)
+        return created
+
+    def customer_request_full(self, issue_key: str) -> CustomerRequest:
+        """One call for the request page: participants, attachments and the actions JSM allows."""
+        data = self.get(f"{JSM}/request/{quote(issue_key)}", expand="participant,attachment,action,status")
+        return CustomerRequest.from_api(data)
+
+    def request_participants(self, issue_key: str) -> Iterator[JiraUser]:
+        return (JiraUser.from_api(u) for u in self.paged(f"{JSM}/request/{quote(issue_key)}/participant"))
+
+    def request_participants_add(self, issue_key: str, account_ids: list[str]) -> None:
+        self.request("POST", f"{JSM}/request/{quote(issue_key)}/participant", json={"accountIds": account_ids})
+
+    def request_attachments(self, issue_key: str) -> Iterator[Attachment]:
+        return (Attachment.from_api(a) for a in self.paged(f"{JSM}/request/{quote(issue_key)}/attachment"))
+
+    def request_attachment_content(self, issue_key: str, attachment_id: str) -> tuple[bytes, str]:
+        """GET request/{key}/attachment/{id}: the file (Jira may answer 303 to a media URL: not followed)."""
+        path = f"{JSM}/request/{quote(issue_key)}/attachment/{quote(attachment_id)}"
+        response = self.request("GET", path, headers={"Accept": "*/*"})
+        return response.content, response.headers.get("Content-Type", "application/octet-stream")
+
+    def customer_transitions(self, issue_key: str) -> list[Transition]:
+        """GET request/{key}/transition: the transitions customers may perform on the request."""
+        return [Transition.from_api(t) for t in self.paged(f"{JSM}/request/{quote(issue_key)}/transition")]
+
+    def customer_transition(self, issue_key: str, *, transition_id: str, comment: str = "") -> None:
+        body: dict = {"id": transition_id}
+        if comment:
+            body["additionalComment"] = {"body": comment}
+        self.request("POST", f"{JSM}/request/{quote(issue_key)}/transition", json=body)
+
+    def search_jql(self, jql: str, *, fields: list[str], page_size: int = 25, page_token: str = "") -> SearchPage:
+        """POST /rest/api/3/search/jql (the enhanced search): one page, chained by `nextPageToken`."""
+        body: dict = {"jql": jql, "fields": fields, "maxResults": page_size}
+        if page_token:
+            body["nextPageToken"] = page_token
+        data = self.request("POST", "/rest/api/3/search/jql", json=body).json()
+        issues = tuple(IssueSummary.from_api(i) for i in data.get("issues") or [])
+        return SearchPage(issues=issues, next_page_token=data.get("nextPageToken") or "")

@@ -80,6 +80,7 @@ class RequestType:
     help_text: str = ""
     service_desk_id: str = ""
     group_ids: tuple[str, ...] = ()
+    icon_id: str = ""
 
     @classmethod
     def from_api(cls, data: dict) -> "RequestType":
@@ -90,6 +91,7 @@ class RequestType:
             help_text=data.get("helpText", ""),
             service_desk_id=str(data.get("serviceDeskId", "")),
             group_ids=tuple(str(g) for g in data.get("groupIds", [])),
+            icon_id=str((data.get("icon") or {}).get("id") or ""),
         )
 
 
@@ -104,17 +106,26 @@ class RequestTypeField:
     schema_type: str = ""
     valid_values: tuple[dict, ...] = ()
     default_values: tuple[dict, ...] = ()
+    schema_items: str = ""
+    schema_system: str = ""
+    schema_custom: str = ""
+    visible: bool = True
 
     @classmethod
     def from_api(cls, data: dict) -> "RequestTypeField":
+        schema = data.get("jiraSchema") or {}
         return cls(
             field_id=data["fieldId"],
             name=data.get("name", ""),
             required=data.get("required", False),
             description=data.get("description", ""),
-            schema_type=(data.get("jiraSchema") or {}).get("type", ""),
+            schema_type=schema.get("type", ""),
             valid_values=tuple(data.get("validValues", [])),
             default_values=tuple(data.get("defaultValues", [])),
+            schema_items=schema.get("items", ""),
+            schema_system=schema.get("system", ""),
+            schema_custom=schema.get("custom", ""),
+            visible=data.get("visible", True),
         )
 
 
@@ -131,11 +142,20 @@ class CustomerRequest:
     status: str
     created: str
     field_values: tuple[dict, ...] = ()
+    status_category: str = ""
+    status_date: str = ""
+    reporter_name: str = ""
+    participant_ids: tuple[str, ...] = ()
+    participants_complete: bool = False
+    attachments: tuple["Attachment", ...] = ()
+    actions: tuple[str, ...] = ()
 
     @classmethod
     def from_api(cls, data: dict) -> "CustomerRequest":
         values = tuple(data.get("requestFieldValues", []))
         summary = next((v.get("value") for v in values if v.get("fieldId") == "summary"), "") or ""
+        status = data.get("currentStatus") or {}
+        participants = data.get("participants") or {}
         return cls(
             issue_id=str(data.get("issueId", "")),
             issue_key=data.get("issueKey", ""),
@@ -146,7 +166,98 @@ class CustomerRequest:
             status=(data.get("currentStatus") or {}).get("status", ""),
             created=(data.get("createdDate") or {}).get("iso8601", ""),
             field_values=values,
+            status_category=status.get("statusCategory", ""),
+            status_date=(status.get("statusDate") or {}).get("iso8601", ""),
+            reporter_name=(data.get("reporter") or {}).get("displayName", ""),
+            participant_ids=tuple(p.get("accountId", "") for p in participants.get("values") or []),
+            participants_complete=bool(participants) and participants.get("isLastPage", True),
+            attachments=tuple(Attachment.from_api(a) for a in (data.get("attachments") or {}).get("values") or []),
+            actions=tuple(name for name, a in (data.get("actions") or {}).items() if (a or {}).get("allowed")),
         )
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """JSM `AttachmentDTO` (a request's files; the content itself needs the service account's credentials)."""
+
+    id: str
+    filename: str
+    mime_type: str = ""
+    size: int = 0
+    author_name: str = ""
+    created: str = ""
+
+    @classmethod
+    def from_api(cls, data: dict) -> "Attachment":
+        links = data.get("_links") or {}
+        ref = (links.get("jiraRest") or links.get("content") or "").rstrip("/")
+        return cls(
+            id=ref.rpartition("/")[2],
+            filename=data.get("filename", ""),
+            mime_type=data.get("mimeType", ""),
+            size=int(data.get("size") or 0),
+            author_name=(data.get("author") or {}).get("displayName", ""),
+            created=(data.get("created") or {}).get("iso8601", ""),
+        )
+
+
+@dataclass(frozen=True)
+class TemporaryAttachment:
+    """One entry of attachTemporaryFile's `temporaryAttachments`: an id valid until a request uses it."""
+
+    id: str
+    filename: str
+
+    @classmethod
+    def from_api(cls, data: dict) -> "TemporaryAttachment":
+        return cls(id=str(data["temporaryAttachmentId"]), filename=data.get("fileName", ""))
+
+
+@dataclass(frozen=True)
+class Transition:
+    """JSM `CustomerTransitionDTO`: a status change that customers may make."""
+
+    id: str
+    name: str
+
+    @classmethod
+    def from_api(cls, data: dict) -> "Transition":
+        return cls(id=str(data["id"]), name=data.get("name", ""))
+
+
+@dataclass(frozen=True)
+class IssueSummary:
+    """One platform `IssueBean` of a JQL search, with the few fields a request list shows."""
+
+    key: str
+    summary: str
+    status: str
+    status_category: str
+    updated: str
+    created: str
+    project_key: str
+
+    @classmethod
+    def from_api(cls, data: dict) -> "IssueSummary":
+        fields = data.get("fields") or {}
+        status = fields.get("status") or {}
+        return cls(
+            key=data.get("key", ""),
+            summary=str(fields.get("summary") or ""),
+            status=status.get("name", ""),
+            status_category=(status.get("statusCategory") or {}).get("key", ""),
+            updated=fields.get("updated") or "",
+            created=fields.get("created") or "",
+            project_key=(fields.get("project") or {}).get("key", ""),
+        )
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of /rest/api/3/search/jql: pages are chained by `nextPageToken` (none on the last page)."""
+
+    issues: tuple[IssueSummary, ...]
+    next_page_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,6 +270,7 @@ class Comment:
     author_account_id: str = ""
     author_name: str = ""
     created: str = ""
+    author_email: str = ""
 
     @classmethod
     def from_api(cls, data: dict) -> "Comment":
@@ -170,6 +282,7 @@ class Comment:
             author_account_id=author.get("accountId", ""),
             author_name=author.get("displayName", ""),
             created=(data.get("created") or {}).get("iso8601", ""),
+            author_email=author.get("emailAddress") or "",
         )
 
 

@@ -9,6 +9,8 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from urllib.parse import parse_qsl
 
 from tests.fakes.jsm import handlers
@@ -23,6 +25,7 @@ STATUS_TEXT = {
     403: "Forbidden",
     404: "Not Found",
     409: "Conflict",
+    413: "Payload Too Large",
     412: "Precondition Failed",
     429: "Too Many Requests",
     500: "Internal Server Error",
@@ -45,6 +48,7 @@ class Exchange:
     scoped: bool = False
     authenticated_as: str = ""
     authorization: str = field(default="", repr=False)
+    files: list = field(default_factory=list)  # multipart parts: {name, filename, content_type, content}
 
 
 @dataclass
@@ -82,6 +86,22 @@ def error_body(path: str, status: int, message: str):
     }
 
 
+def multipart_parts(content_type: str, raw: bytes) -> list[dict]:
+    """The parts of a multipart/form-data body (RFC 7578), parsed with the stdlib email parser."""
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    parts = []
+    for part in message.iter_parts():
+        parts.append(
+            {
+                "name": part.get_param("name", header="content-disposition"),
+                "filename": part.get_filename() or "",
+                "content_type": part.get_content_type(),
+                "content": part.get_payload(decode=True) or b"",
+            }
+        )
+    return parts
+
+
 class FakeJSMApp:
     def __init__(self, state: State):
         self.state = state
@@ -97,9 +117,12 @@ class FakeJSMApp:
         exchange.status, exchange.response_body, exchange.response_headers = status, body, headers
         with self.state.lock:
             self.log.append(exchange)
-        payload = b"" if body is None else json.dumps(body).encode()
+        if isinstance(body, bytes):  # a file's content (attachment download); headers name its type
+            payload = body
+        else:
+            payload = b"" if body is None else json.dumps(body).encode()
         out = [("Content-Length", str(len(payload)))] + list(headers.items())
-        if body is not None:
+        if body is not None and not isinstance(body, bytes):
             out.append(("Content-Type", "application/json;charset=UTF-8"))
         start_response(f"{status} {STATUS_TEXT.get(status, 'Status')}", out)
         return [payload]
@@ -107,10 +130,14 @@ class FakeJSMApp:
     def _read(self, environ) -> Exchange:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = raw.decode(errors="replace")
+        files = []
+        if environ.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+            files, body = multipart_parts(environ["CONTENT_TYPE"], raw), None
+        else:
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = raw.decode(errors="replace")
         headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
@@ -121,6 +148,7 @@ class FakeJSMApp:
             headers={k: v for k, v in headers.items() if k != "Authorization"},
             body=body,
             authorization=headers.get("Authorization", ""),
+            files=files,
         )
         return exchange
 

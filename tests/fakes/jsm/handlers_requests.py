@@ -2,7 +2,12 @@
 fields, customer requests (raised on behalf of a customer) and their public/internal comments.
 """
 
+import re
+
 from tests.fakes.jsm.handlers import JSM, _caller, _desk, _reply, route
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?([+-]\d{4}|Z)$")
 
 
 def _request_type(state, desk_id, type_id):
@@ -65,8 +70,38 @@ def request_create(state, exchange):
     missing = [f["name"] for f in found["fields"] if f.get("required") and not values.get(f["fieldId"])]
     if missing:
         raise _reply(400, "Your request could not be created. " + ", ".join(f"{m} is required." for m in missing))
+    for field_id, value in values.items():
+        problem = _format_problem(found["fields"], field_id, value)
+        if problem:
+            raise _reply(400, f"Your request could not be created. {problem}")
     request = state.add_request(desk_id=desk["id"], request_type_id=found["id"], reporter=reporter, values=values)
     return 201, state.request_dto(request), {}
+
+
+def _format_problem(fields: list, field_id: str, value) -> str:
+    """JSM's field input formats: options as {"id"}, numbers as numbers, dates as YYYY-MM-DD, ..."""
+    meta = next((f for f in fields if f["fieldId"] == field_id), None)
+    if meta is None:
+        return f"Field '{field_id}' cannot be set. It is not on the appropriate screen, or unknown."
+    schema = meta.get("jiraSchema") or {}
+    kind, items = schema.get("type"), schema.get("items")
+    ids = {v["value"] for v in meta.get("validValues", [])}
+    if kind == "option" or (kind == "array" and items == "option"):
+        chosen = value if kind == "array" else [value]
+        if not isinstance(chosen, list) or any(not isinstance(c, dict) or c.get("id") not in ids for c in chosen):
+            return f"Specify a valid option for {meta['name']}."
+    elif kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return f"{meta['name']} must be a number."
+    elif kind == "date" and not (isinstance(value, str) and DATE.match(value)):
+        return f"{meta['name']}: enter the date as YYYY-MM-DD."
+    elif kind == "datetime" and not (isinstance(value, str) and DATETIME.match(value)):
+        return f"{meta['name']}: enter the date and time in ISO 8601 with an offset."
+    elif kind == "array" and items == "string":
+        if not isinstance(value, list) or any(not isinstance(v, str) or not v or " " in v for v in value):
+            return f"{meta['name']}: labels are a list of words without spaces."
+    elif kind == "string" and not isinstance(value, str):
+        return f"{meta['name']} must be text."
+    return ""
 
 
 @route("GET", JSM + "/request")
@@ -74,8 +109,11 @@ def requests_list(state, exchange):
     query = exchange.query
     ownership = query.get("requestOwnership", "OWNED_REQUESTS")
     found = list(state.requests.values())
+    me = exchange.authenticated_as
     if ownership == "OWNED_REQUESTS":
-        found = [r for r in found if r.reporter == exchange.authenticated_as]
+        found = [r for r in found if r.reporter == me]
+    elif ownership == "PARTICIPATED_REQUESTS":
+        found = [r for r in found if me in r.participants]
     if query.get("serviceDeskId"):
         found = [r for r in found if r.desk_id == query["serviceDeskId"]]
     if query.get("requestTypeId"):
@@ -89,7 +127,20 @@ def requests_list(state, exchange):
 
 @route("GET", JSM + "/request/{key}")
 def request_get(state, exchange, key):
-    return 200, state.request_dto(_request(state, key)), {}
+    """`expand` (comma-separated): participant, attachment, action, status (JSM's CustomerRequestDTO)."""
+    request = _request(state, key)
+    dto = state.request_dto(request)
+    expand = set(exchange.query.get("expand", "").split(","))
+    if "participant" in expand:
+        users = [state.user_dto(state.users[a]) for a in request.participants]
+        dto["participants"] = state.page(users, {}, f"/rest/servicedeskapi/request/{request.key}/participant")
+    if "attachment" in expand:
+        files = [state.attachment_dto(request, a) for a in request.attachments]
+        dto["attachments"] = state.page(files, {}, f"/rest/servicedeskapi/request/{request.key}/attachment")
+    if "action" in expand:
+        dto["actions"] = {name: {"allowed": True} for name in ("addAttachment", "addComment", "addParticipant")}
+        dto["actions"]["removeParticipant"] = {"allowed": False}
+    return 200, dto, {}
 
 
 @route("GET", JSM + "/request/{key}/comment")
@@ -109,3 +160,7 @@ def comment_create(state, exchange, key):
     author = _caller(state, exchange).account_id
     comment = state.add_comment(key=request.key, body=body["body"], public=body.get("public", True), author=author)
     return 201, state.comment_dto(comment), {}
+
+
+# -- attachments, participants, customer transitions, JQL search: see handlers_portal.py
+from tests.fakes.jsm import handlers_portal  # noqa: E402, F401

@@ -34,6 +34,13 @@ class Request:
     created: datetime
     status: str = "Waiting for support"
     comments: list = field(default_factory=list)
+    status_category: str = "NEW"
+    participants: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)
+    updated: datetime | None = None
+
+    def touch(self) -> None:
+        self.updated = datetime.now(UTC)
 
 
 def date_dto(when: datetime) -> dict:
@@ -74,6 +81,13 @@ class State:
         self.request_type_groups: dict[str, list] = defaultdict(list)
         self.request_types: dict[str, list] = defaultdict(list)
         self.requests: dict[str, Request] = {}
+        self.temporary_attachments: dict[str, dict] = {}
+        #: Customer transitions by status category: what GET request/{key}/transition offers (a knob).
+        self.transitions: dict[str, list[dict]] = {
+            "NEW": [{"id": "761", "name": "Cancel request", "to": "Canceled", "category": "DONE"}],
+            "INDETERMINATE": [{"id": "761", "name": "Cancel request", "to": "Canceled", "category": "DONE"}],
+            "DONE": [{"id": "901", "name": "Reopen request", "to": "Waiting for support", "category": "NEW"}],
+        }
         self._ids = itertools.count(1)
 
     def next_id(self) -> str:
@@ -144,13 +158,28 @@ class State:
         desk = self.service_desks[desk_id]
         key = f"{desk['projectKey']}-{len(self.requests) + 1}"
         request = Request(issue_id, key, desk_id, request_type_id, reporter, dict(values), datetime.now(UTC))
+        request.touch()
         self.requests[key] = request
         return request
 
     def add_comment(self, *, key: str, body: str, public: bool, author: str) -> dict:
         comment = {"id": self.next_id(), "body": body, "public": public, "author": author, "created": datetime.now(UTC)}
         self.requests[key].comments.append(comment)
+        self.requests[key].touch()
         return comment
+
+    def add_attachment(self, *, key: str, filename: str, content: bytes, mime: str, author: str) -> dict:
+        attachment = {
+            "id": str(30000 + int(self.next_id())),
+            "filename": filename,
+            "content": content,
+            "mimeType": mime,
+            "author": author,
+            "created": datetime.now(UTC),
+        }
+        self.requests[key].attachments.append(attachment)
+        self.requests[key].touch()
+        return attachment
 
     # -- lookups
     def user_by_email(self, email: str) -> dict | None:
@@ -205,8 +234,20 @@ class State:
         dto["_links"] = {"self": f"{self.base_url}/rest/servicedeskapi/servicedesk/{request_type['serviceDeskId']}"}
         return dto
 
+    def _field_value(self, request: Request, field_id: str, value) -> dict:
+        """As JSM answers: the field's name as label; options as {id, value} with their label."""
+        request_type = self.request_type(request.desk_id, request.request_type_id) or {"fields": []}
+        meta = next((f for f in request_type["fields"] if f["fieldId"] == field_id), None)
+        labels = {v["value"]: v["label"] for v in (meta or {}).get("validValues", [])}
+
+        def option(v):
+            return {"id": v["id"], "value": labels.get(v["id"], v["id"])} if isinstance(v, dict) and "id" in v else v
+
+        shown = [option(v) for v in value] if isinstance(value, list) else option(value)
+        return {"fieldId": field_id, "label": (meta or {}).get("name") or field_id.title(), "value": shown}
+
     def request_dto(self, request: Request) -> dict:
-        values = [{"fieldId": k, "label": k.title(), "value": v} for k, v in request.values.items()]
+        values = [self._field_value(request, k, v) for k, v in request.values.items()]
         return {
             "issueId": request.issue_id,
             "issueKey": request.key,
@@ -217,10 +258,22 @@ class State:
             "requestFieldValues": values,
             "currentStatus": {
                 "status": request.status,
-                "statusCategory": "NEW",
-                "statusDate": date_dto(request.created),
+                "statusCategory": request.status_category,
+                "statusDate": date_dto(request.updated or request.created),
             },
             "_links": {"self": f"{self.base_url}/rest/servicedeskapi/request/{request.issue_id}"},
+        }
+
+    def attachment_dto(self, request: Request, attachment: dict) -> dict:
+        """JSM `AttachmentDTO` (no id field: it is the last segment of `_links.jiraRest`)."""
+        content = f"{self.base_url}/rest/servicedeskapi/request/{request.key}/attachment/{attachment['id']}"
+        return {
+            "filename": attachment["filename"],
+            "mimeType": attachment["mimeType"],
+            "size": len(attachment["content"]),
+            "author": self.user_dto(self.users[attachment["author"]]),
+            "created": date_dto(attachment["created"]),
+            "_links": {"content": content, "jiraRest": f"{self.base_url}/rest/api/2/attachment/{attachment['id']}"},
         }
 
     def comment_dto(self, comment: dict) -> dict:

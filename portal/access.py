@@ -1,0 +1,51 @@
+"""Access rules per portal (issue 5, point 6), set on each ServiceDesk in the admin.
+
+`any`: every signed-in customer of the tenant. `restricted`: only customers in one of
+`allowed_groups` (the IdP's group names, as mapped at sign-in) or in one of
+`allowed_organizations` (JSM organization names). Organizations are known two ways, both counted:
+the tenant's organization rules that match the customer (so a customer about to be put into an
+organization by provisioning is not refused first), and the organizations Jira says the customer's
+account is in (one cached call, only when groups did not already decide).
+"""
+
+from portal import jsm
+from portal.errors import AccessRefused
+from portal.models import Customer
+from tenants import selectors
+from tenants.models import ServiceDesk, Tenant
+
+
+def _normal(names) -> set[str]:
+    return {str(n).strip().lower() for n in names or [] if str(n).strip()}
+
+
+def desk_allows(*, customer: Customer, desk: ServiceDesk) -> bool:
+    if customer.tenant_id != desk.tenant_id:
+        return False
+    if desk.access != ServiceDesk.Access.RESTRICTED:
+        return True
+    if set(customer.groups or []) & set(desk.allowed_groups or []):
+        return True
+    wanted = _normal(desk.allowed_organizations)
+    return bool(wanted) and bool(wanted & customer_organizations(customer=customer, tenant=customer.tenant))
+
+
+def customer_organizations(*, customer: Customer, tenant: Tenant) -> set[str]:
+    rules = selectors.organization_rules_active(tenant=tenant)
+    by_rule = _normal(r.organization_name for r in rules if r.matches(email=customer.email, groups=customer.groups))
+    return by_rule | jsm.customer_organizations(tenant=tenant, customer=customer)
+
+
+def desk_check(*, customer: Customer, desk: ServiceDesk) -> None:
+    if not desk_allows(customer=customer, desk=desk):
+        name = desk.project_name or desk.project_key
+        raise AccessRefused(
+            f"customer {customer.pk} is not in the groups or organizations allowed at desk {desk.jira_id}.",
+            advice=f"{name} is open to selected customers only. Ask the {desk.tenant.name} help desk team, or "
+            "your own company's administrator, to give you access; then sign in again.",
+        )
+
+
+def desks_for(*, customer: Customer, tenant: Tenant) -> list[ServiceDesk]:
+    """The tenant's active desks this customer may use (the help center's list)."""
+    return [d for d in selectors.service_desks_active(tenant=tenant) if desk_allows(customer=customer, desk=d)]

@@ -1,0 +1,83 @@
+"""Cached reads from Jira for the portal (issue 5, point 8).
+
+Request types, their groups and each type's field metadata change rarely and are the same for every
+customer of a desk, so they are cached per tenant and desk for `GATEWAY_JIRA_METADATA_TTL` seconds
+(default 300): the portal page and the create form cost no Jira call while the cache is warm. The
+key carries the Jira connection's id and last change, so a re-pointed connection never serves an
+old site's metadata.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+
+from portal.models import Customer
+from tenants import services
+from tenants.jira.client import INTERACTIVE, JiraClient
+from tenants.jira.types import RequestType, RequestTypeField, RequestTypeGroup
+from tenants.models import ServiceDesk, Tenant
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A desk's request types as the portal shows them: in JSM's groups, in JSM's order."""
+
+    groups: tuple[tuple[RequestTypeGroup, tuple[RequestType, ...]], ...]
+    types: tuple[RequestType, ...] = field(default=())
+
+    def request_type(self, request_type_id: str) -> RequestType | None:
+        return next((t for t in self.types if t.id == request_type_id), None)
+
+
+def client_for(*, tenant: Tenant) -> JiraClient:
+    """The tenant's client with the interactive retry policy: a customer is waiting for the page."""
+    return services.jira_client(connection=services.jira_connection_of(tenant=tenant), retry=INTERACTIVE)
+
+
+def _ttl() -> int:
+    return int(getattr(settings, "GATEWAY_JIRA_METADATA_TTL", 300))
+
+
+def _key(tenant: Tenant, *parts: str) -> str:
+    connection = services.jira_connection_of(tenant=tenant)
+    stamp = int(connection.updated_at.timestamp()) if connection.updated_at else 0
+    return ":".join(["gw.portal", str(tenant.pk), str(connection.pk), str(stamp), *parts])
+
+
+def catalogue(*, tenant: Tenant, desk: ServiceDesk) -> Catalogue:
+    """GET requesttypegroup + GET requesttype (both paged), once per TTL per desk."""
+    key = _key(tenant, "catalogue", desk.jira_id)
+    found = cache.get(key)
+    if found is None:
+        client = client_for(tenant=tenant)
+        groups = list(client.request_type_groups(desk.jira_id))
+        types = tuple(client.request_types(desk.jira_id))
+        grouped = tuple((g, tuple(t for t in types if g.id in t.group_ids)) for g in groups)
+        ungrouped = tuple(t for t in types if not set(t.group_ids) & {g.id for g in groups})
+        if ungrouped:
+            grouped += ((RequestTypeGroup(id="", name="Other requests"), ungrouped),)
+        found = Catalogue(groups=tuple((g, ts) for g, ts in grouped if ts), types=types)
+        cache.set(key, found, _ttl())
+    return found
+
+
+def request_type_fields(*, tenant: Tenant, desk: ServiceDesk, request_type_id: str) -> list[RequestTypeField]:
+    key = _key(tenant, "fields", desk.jira_id, request_type_id)
+    found = cache.get(key)
+    if found is None:
+        found = client_for(tenant=tenant).request_type_fields(desk.jira_id, request_type_id)
+        cache.set(key, found, _ttl())
+    return found
+
+
+def customer_organizations(*, tenant: Tenant, customer: Customer) -> set[str]:
+    """Names (lower-case) of the JSM organizations the customer's Jira account is in; cached like metadata."""
+    if not customer.jira_account_id:
+        return set()
+    key = _key(tenant, "orgs", customer.jira_account_id)
+    found = cache.get(key)
+    if found is None:
+        found = {o.name.strip().lower() for o in client_for(tenant=tenant).organizations_of(customer.jira_account_id)}
+        cache.set(key, found, _ttl())
+    return found

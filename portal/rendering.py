@@ -1,0 +1,150 @@
+"""Jira's rich text → safe HTML (issue 5, point 7).
+
+Jira hands the portal two kinds of rich text: Atlassian Document Format (ADF, JSON: descriptions
+through the platform API, `isAdfRequest`) and wiki markup (comment bodies and text fields through
+the JSM API). Both are converted with every text node escaped first, then the result goes through
+nh3 (the Rust `ammonia` sanitiser): an allow-list of tags and attributes, `http`/`https`/`mailto`
+links only, `rel="noopener noreferrer nofollow"`. No script, no event handler, no `javascript:`
+URL survives, whatever the converters get wrong.
+"""
+
+import re
+
+import nh3
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+TAGS = {"p", "br", "strong", "em", "u", "s", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h3", "h4", "h5"}
+TAGS |= {"h6", "hr", "span", "del", "sub", "sup", "table", "thead", "tbody", "tr", "th", "td"}
+ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}}
+LINK_REL = "noopener noreferrer nofollow"
+
+
+def clean(html: str) -> SafeString:
+    """The one exit of this module: everything shown is sanitised here."""
+    safe = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"}, link_rel=LINK_REL)
+    return mark_safe(safe)  # noqa: S308 (sanitised by nh3 just above)
+
+
+# -- ADF (https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/)
+BLOCKS = {
+    "paragraph": "p",
+    "bulletList": "ul",
+    "orderedList": "ol",
+    "listItem": "li",
+    "blockquote": "blockquote",
+    "tableRow": "tr",
+    "tableHeader": "th",
+    "tableCell": "td",
+}
+MARKS = {"strong": "strong", "em": "em", "underline": "u", "strike": "s", "code": "code"}
+
+
+def adf_to_html(document: dict) -> SafeString:
+    return clean(_adf(document))
+
+
+def _adf(node) -> str:
+    if not isinstance(node, dict):
+        return ""
+    kind, children = node.get("type"), node.get("content") or []
+    inner = "".join(_adf(child) for child in children if isinstance(child, dict))
+    if kind == "text":
+        return _adf_text(node)
+    if kind in BLOCKS:
+        return f"<{BLOCKS[kind]}>{inner}</{BLOCKS[kind]}>"
+    if kind == "heading":
+        level = min(6, max(3, int((node.get("attrs") or {}).get("level", 3)) + 2))
+        return f"<h{level}>{inner}</h{level}>"
+    if kind == "codeBlock":
+        return f"<pre><code>{inner}</code></pre>"
+    if kind == "table":
+        return f"<table><tbody>{inner}</tbody></table>"
+    if kind == "hardBreak":
+        return "<br>"
+    if kind == "rule":
+        return "<hr>"
+    if kind == "mention":
+        return f"<strong>{escape((node.get('attrs') or {}).get('text', '@someone'))}</strong>"
+    if kind in ("emoji", "status", "date", "inlineCard"):
+        attrs = node.get("attrs") or {}
+        return escape(str(attrs.get("text") or attrs.get("shortName") or attrs.get("url") or ""))
+    return inner  # doc, panels, media groups...: keep their text
+
+
+def _adf_text(node: dict) -> str:
+    html = escape(str(node.get("text", "")))
+    for mark in node.get("marks") or []:
+        kind = (mark or {}).get("type")
+        if kind in MARKS:
+            html = f"<{MARKS[kind]}>{html}</{MARKS[kind]}>"
+        elif kind == "link":
+            href = escape(str((mark.get("attrs") or {}).get("href", "")))
+            html = f'<a href="{href}">{html}</a>'
+    return html
+
+
+# -- wiki markup (https://jira.atlassian.com/secure/WikiRendererHelpAction.jspa)
+INLINE = [
+    (re.compile(r"\{\{(.+?)\}\}"), r"<code>\1</code>"),
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"<strong>\1</strong>"),
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"<em>\1</em>"),
+    (re.compile(r"(?<![\w-])-(?=\S)(.+?)(?<=\S)-(?![\w-])"), r"<del>\1</del>"),
+    (re.compile(r"\[([^|\]]+)\|((?:https?://|mailto:)[^\]\s]+)\]"), r'<a href="\2">\1</a>'),
+    (re.compile(r"\[((?:https?://|mailto:)[^\]\s]+)\]"), r'<a href="\1">\1</a>'),
+]
+
+
+def wiki_to_html(text: str) -> SafeString:
+    """A practical subset: paragraphs, line breaks, h1.–h6., bullets, {code}/{noformat}, {quote}, inline marks."""
+    html, in_list, in_code = [], False, False
+    for raw in escape(text or "").replace("\r\n", "\n").split("\n"):
+        line = raw.rstrip()
+        if re.fullmatch(r"\{(code|noformat)(:[^}]*)?\}", line.strip()):
+            html.append("</code></pre>" if in_code else ("</ul>" if in_list else "") + "<pre><code>")
+            in_code, in_list = not in_code, False
+            continue
+        if in_code:
+            html.append(raw + "\n")
+            continue
+        bullet = re.match(r"^[*#-]+ (.*)$", line)
+        if in_list and not bullet:
+            html.append("</ul>")
+            in_list = False
+        html.append(_wiki_line(line, bullet, in_list))
+        in_list = bool(bullet)
+    html.append("</ul>" if in_list else "")
+    html.append("</code></pre>" if in_code else "")
+    return clean("".join(html))
+
+
+def _wiki_line(line: str, bullet, in_list: bool) -> str:
+    if bullet:
+        return ("" if in_list else "<ul>") + f"<li>{_inline(bullet.group(1))}</li>"
+    heading = re.match(r"^h([1-6])\. (.*)$", line)
+    if heading:
+        level = min(6, int(heading.group(1)) + 2)
+        return f"<h{level}>{_inline(heading.group(2))}</h{level}>"
+    if line.strip() in ("{quote}", "----"):
+        return "<hr>" if line.strip() == "----" else ""
+    return f"<p>{_inline(line)}</p>" if line.strip() else ""
+
+
+def _inline(text: str) -> str:
+    for pattern, replacement in INLINE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# -- a request's field values (CustomerRequestFieldValueDTO.value)
+def field_value_html(value) -> SafeString:
+    """ADF documents, options ({id, value}), lists, dates and text: each shown as a customer expects."""
+    if isinstance(value, dict) and value.get("type") == "doc":
+        return adf_to_html(value)
+    if isinstance(value, dict):
+        return clean(escape(str(value.get("value") or value.get("name") or value.get("displayName") or "")))
+    if isinstance(value, list):
+        return clean(", ".join(str(field_value_html(i)) if isinstance(i, dict) else escape(str(i)) for i in value))
+    if value is None or value == "":
+        return mark_safe("—")
+    return wiki_to_html(str(value))

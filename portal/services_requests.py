@@ -1,0 +1,95 @@
+"""Writes the portal makes in Jira for a customer: raise a request, comment, add a participant, transition.
+
+All go through the service account's token (Jira Cloud lets no third party act as the customer), so:
+requests are raised with `raiseOnBehalfOf` = the customer's account id (never as the service
+account: a customer not provisioned yet gets `NotProvisioned`); comments carry a first line naming
+the customer (`*Name* (via the help center):`), which agents read in Jira and the portal turns back
+into "written by the customer" (portal/selectors.py). The caller has already checked the request is
+this customer's (selectors.request_for_customer).
+"""
+
+from django import forms
+
+from portal.forms import RequestForm
+from portal.models import Customer
+from tenants.jira import errors
+from tenants.jira.client import JiraClient
+from tenants.jira.types import CustomerRequest
+from tenants.models import ServiceDesk
+
+COMMENT_MAX = 32767
+
+
+class NotProvisioned(Exception):
+    """The customer has no Jira account id yet: their access is still being set up."""
+
+
+class ParticipantUnknown(Exception):
+    """No Jira customer has this email address."""
+
+
+def customer_name(customer: Customer) -> str:
+    full = f"{customer.first_name} {customer.last_name}".strip()
+    return (customer.display_name or full or customer.email).replace("*", "").replace("\n", " ")[:200]
+
+
+def request_raise(
+    *, client: JiraClient, desk: ServiceDesk, customer: Customer, request_type_id: str, form: RequestForm
+):
+    """Upload the attachments (attachTemporaryFile), create the request on behalf of the customer, attach.
+
+    Jira refusing a value (its own validation disagrees with ours) becomes a form error, what was
+    typed is kept; Jira down propagates and becomes the error page.
+    """
+    if not customer.jira_account_id:
+        raise NotProvisioned()
+    temporary_ids = []
+    for upload in form.attachments():
+        upload.seek(0)
+        made = client.attach_temporary_file(
+            desk.jira_id, filename=upload.name, content=upload.read(), content_type=upload.content_type or ""
+        )
+        temporary_ids += [t.id for t in made]
+    try:
+        return client.request_create_with_attachments(
+            service_desk_id=desk.jira_id,
+            request_type_id=request_type_id,
+            field_values=form.field_values(),
+            on_behalf_of=customer.jira_account_id,
+            temporary_ids=temporary_ids,
+        )
+    except errors.JiraRequestRejected as exc:
+        form.add_error(None, forms.ValidationError(f"The help desk did not accept the request: {exc.message}"))
+        return None
+
+
+def request_comment_add(*, client: JiraClient, request: CustomerRequest, customer: Customer, body: str) -> None:
+    text = (body or "").strip()
+    if not text:
+        raise ValueError("Write something before sending.")
+    if len(text) > COMMENT_MAX:
+        raise ValueError(f"A comment may be at most {COMMENT_MAX} characters long.")
+    client.comment_create(request.issue_key, body=f"*{customer_name(customer)}* (via the help center):\n\n{text}")
+
+
+def request_participant_add(*, client: JiraClient, request: CustomerRequest, email: str) -> str:
+    """Share the request with another Jira customer, found by exact email; returns their display name."""
+    user = client.user_find_by_email(email.strip())
+    if user is None or not user.active:
+        raise ParticipantUnknown(email)
+    client.request_participants_add(request.issue_key, [user.account_id])
+    return user.display_name or user.email
+
+
+def request_transition(
+    *, client: JiraClient, request: CustomerRequest, customer: Customer, transition_id: str, comment: str = ""
+) -> str:
+    """Perform a customer transition offered by JSM (GET .../transition); returns its name."""
+    offered = {t.id: t.name for t in client.customer_transitions(request.issue_key)}
+    if transition_id not in offered:
+        raise ValueError("This action is no longer available for the request.")
+    text = comment.strip()[:COMMENT_MAX]
+    if text:
+        text = f"*{customer_name(customer)}* (via the help center):\n\n{text}"
+    client.customer_transition(request.issue_key, transition_id=transition_id, comment=text)
+    return offered[transition_id]

@@ -1,0 +1,37 @@
+"""Template helpers of the portal: rich text through the sanitiser, dict lookups, Jira dates."""
+
+from datetime import datetime
+
+from django import template
+
+from portal import rendering
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key)
+
+
+@register.filter
+def wiki(text):
+    """Wiki markup (comment bodies) → sanitised HTML."""
+    return rendering.wiki_to_html(text or "")
+
+
+@register.filter
+def field_value(value):
+    return rendering.field_value_html(value)
+
+
+@register.filter
+def jira_date(value):
+    """Jira's ISO 8601 (`2024-01-02T10:00:00+0000` or with `.000`) as a datetime for the `date` filter."""
+    text = str(value or "").strip()
+    for pattern in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    return None

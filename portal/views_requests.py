@@ -1,0 +1,233 @@
+"""The customer's request pages (issue 5, points 3–5): create, My requests, one request and its actions.
+
+Thin: reads are in selectors.py (which also decides ownership: 404 for anything not the customer's),
+writes in services_requests.py, cached metadata in jsm.py. Every form posts with Django's CSRF
+token; every action redirects back to the request page (post/redirect/get) with a message.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal import access, jsm, selectors, services_requests
+from portal.errors import RequestNotFound, RequestTypeNotFound
+from portal.forms import RequestForm, upload_limits
+from portal.pages import renders_portal_errors
+from portal.provisioning import customer_provision
+from portal.sessions import customer_get
+from portal.views import desk_get
+from providers.oidc.views import sign_in_redirect
+from providers.selectors import tenant_get_active
+from tenants import services
+from tenants.jira import errors as jira_errors
+
+HIDDEN_FIELDS = {"summary", "attachment"}
+
+
+def _signed_in(request, tenant_slug: str):
+    """(tenant, customer, None) or (tenant, None, a redirect into sign-in that comes back here)."""
+    tenant = tenant_get_active(slug=tenant_slug)
+    customer = customer_get(request, tenant=tenant)
+    if customer is None:
+        return tenant, None, sign_in_redirect(request, tenant=tenant, next_path=request.path)
+    return tenant, customer, None
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@renders_portal_errors
+def create(request, *, tenant_slug, desk_id, request_type_id):
+    tenant, customer, redirect_to_sign_in = _signed_in(request, tenant_slug)
+    if redirect_to_sign_in:
+        return redirect_to_sign_in
+    desk = desk_get(tenant=tenant, desk_id=desk_id)
+    access.desk_check(customer=customer, desk=desk)
+    request_type = jsm.catalogue(tenant=tenant, desk=desk).request_type(request_type_id)
+    if request_type is None:
+        raise RequestTypeNotFound(f"no request type {request_type_id[:20]!r} at desk {desk.jira_id}.")
+    metadata = jsm.request_type_fields(tenant=tenant, desk=desk, request_type_id=request_type.id)
+    provisioning = customer_provision(customer=customer, service_desk=desk)
+    form = RequestForm(metadata, request.POST or None, request.FILES or None)
+    if request.method == "POST" and provisioning.ready and form.is_valid() and not form.blocked:
+        client = jsm.client_for(tenant=tenant)
+        created = services_requests.request_raise(
+            client=client, desk=desk, customer=customer, request_type_id=request_type.id, form=form
+        )
+        if created is not None:
+            messages.success(request, f"Your request {created.issue_key} was sent to {desk.project_name}.")
+            return redirect("portal:request", tenant_slug=tenant.slug, issue_key=created.issue_key)
+    max_bytes, max_files, types = upload_limits()
+    context = {
+        "tenant": tenant,
+        "customer": customer,
+        "desk": desk,
+        "request_type": request_type,
+        "form": form,
+        "provisioning": provisioning,
+        "upload": {"max_bytes": max_bytes, "max_files": max_files, "types": ", ".join(sorted(types))},
+    }
+    status = 400 if request.method == "POST" else 200
+    return _no_store(render(request, "portal/create.html", context, status=status))
+
+
+@require_GET
+@renders_portal_errors
+def request_list(request, *, tenant_slug):
+    """My requests (point 4): reporter or participant, across the desks they may use or one; one Jira call."""
+    tenant, customer, redirect_to_sign_in = _signed_in(request, tenant_slug)
+    if redirect_to_sign_in:
+        return redirect_to_sign_in
+    desks = access.desks_for(customer=customer, tenant=tenant)
+    chosen = next((d for d in desks if d.jira_id == request.GET.get("desk", "")), None)
+    text = request.GET.get("q", "").strip()[:100]
+    state = request.GET.get("state", "open") if request.GET.get("state") in selectors.STATES else "open"
+    page = selectors.customer_requests_search(
+        client=jsm.client_for(tenant=tenant) if customer.jira_account_id else None,
+        customer=customer,
+        desks=[chosen] if chosen else desks,
+        text=text,
+        state=state,
+        page_token=request.GET.get("page", ""),
+    )
+    by_key = {d.project_key: d for d in desks}
+    rows = [(issue, by_key.get(issue.project_key)) for issue in page.issues]
+    query = {"desk": chosen.jira_id if chosen else "", "q": text, "state": state}
+    context = {
+        "tenant": tenant,
+        "customer": customer,
+        "desks": desks,
+        "chosen": chosen,
+        "text": text,
+        "state": state,
+        "rows": rows,
+        "first_page": bool(request.GET.get("page")),
+        "query": urlencode({k: v for k, v in query.items() if v}),
+        "next_page": urlencode({**{k: v for k, v in query.items() if v}, "page": page.next_page_token})
+        if page.next_page_token
+        else "",
+    }
+    return _no_store(render(request, "portal/requests.html", context))
+
+
+def _own_request(request, tenant_slug: str, issue_key: str):
+    tenant, customer, redirect_to_sign_in = _signed_in(request, tenant_slug)
+    if redirect_to_sign_in:
+        return None, redirect_to_sign_in
+    client = jsm.client_for(tenant=tenant)
+    view = selectors.request_for_customer(client=client, tenant=tenant, customer=customer, issue_key=issue_key)
+    return (tenant, customer, client, view), None
+
+
+@require_GET
+@renders_portal_errors
+def request_detail(request, *, tenant_slug, issue_key):
+    """One request (point 5): three Jira calls (request with participants/attachments, comments, transitions)."""
+    found, redirect_to_sign_in = _own_request(request, tenant_slug, issue_key)
+    if redirect_to_sign_in:
+        return redirect_to_sign_in
+    tenant, customer, client, view = found
+    email = services.jira_connection_of(tenant=tenant).email
+    context = {
+        "tenant": tenant,
+        "customer": customer,
+        "desk": view.desk,
+        "item": view.request,
+        "fields": [v for v in view.request.field_values if v.get("fieldId") not in HIDDEN_FIELDS],
+        "comments": selectors.public_comments(
+            client=client, issue_key=view.request.issue_key, service_account_email=email
+        ),
+        "transitions": client.customer_transitions(view.request.issue_key),
+        "can_add_participant": "addParticipant" in view.request.actions,
+        "can_comment": "addComment" in view.request.actions or not view.request.actions,
+    }
+    return _no_store(render(request, "portal/request.html", context))
+
+
+def _back(tenant, issue_key):
+    return redirect(reverse("portal:request", kwargs={"tenant_slug": tenant.slug, "issue_key": issue_key}))
+
+
+@require_POST
+@renders_portal_errors
+def comment(request, *, tenant_slug, issue_key):
+    found, redirect_to_sign_in = _own_request(request, tenant_slug, issue_key)
+    if redirect_to_sign_in:
+        return redirect_to_sign_in
+    tenant, customer, client, view = found
+    try:
+        services_requests.request_comment_add(
+            client=client, request=view.request, customer=customer, body=request.POST.get("body", "")
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Your comment was added.")
+    return _back(tenant, view.request.issue_key)
+
+
+@require_POST
+@renders_portal_errors
+def participant(request, *, tenant_slug, issue_key):
+    found, redirect_to_sign_in = _own_request(request, tenant_slug, issue_key)
+    if redirect_to_sign_in:
+        return redirect_to_sign_in
+    tenant, customer, client, view = found
+    email = request.POST.get("email", "").strip()[:254]
+    try:
+        name = services_requests.request_participant_add(client=client, request=view.request, email=email)
+    except services_requests.ParticipantUnknown:
+        messages.error(request, f"No customer of this help desk uses {email or 'that address'}. Check the spelling.")
+    except jira_errors.JiraRequestRejected as exc:
+        messages.error(request, f"The help desk did not accept this participant: {exc.message}")
+    else:
+        messages.success(request, f"{name} can now see and follow this request.")
+    return _back(tenant, view.request.issue_key)
+
+
+@require_POST
+@renders_portal_errors
+def transition(request, *, tenant_slug, issue_key):
+    found, redirect_to_sign_in = _own_request(request, tenant_slug, issue_key)
+    if redirect_to_sign_in:
+        return redirect_to_sign_in
+    tenant, customer, client, view = found
+    try:
+        name = services_requests.request_transition(
+            client=client,
+            request=view.request,
+            customer=customer,
+            transition_id=request.POST.get("transition", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Done: {name}.")
+    return _back(tenant, view.request.issue_key)
+
+
+@require_GET
+@renders_portal_errors
+def attachment(request, *, tenant_slug, issue_key, attachment_id):
+    """A request's file, fetched with the service account's token once ownership is checked; never inline."""
+    found, redirect_to_sign_in = _own_request(request, tenant_slug, issue_key)
+    if redirect_to_sign_in:
+        return redirect_to_sign_in
+    _, _, client, view = found
+    listed = next((a for a in view.request.attachments if a.id == attachment_id), None)
+    if listed is None:
+        raise RequestNotFound(f"no attachment {attachment_id[:20]!r} on {issue_key}.")
+    content, _ = client.request_attachment_content(view.request.issue_key, attachment_id)
+    response = HttpResponse(content, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, listed.filename[:200] or "attachment")
+    response["X-Content-Type-Options"] = "nosniff"
+    return _no_store(response)

@@ -1,0 +1,188 @@
+"""Fake routes for the rest of the hosted portal: temporary files and request attachments, request
+participants, customer transitions, and the platform's JQL search (POST /rest/api/3/search/jql).
+
+The JQL parser understands exactly the clauses the gateway writes (portal/selectors.py) and answers
+400 like Jira for anything else, so a change in the gateway's query cannot pass unnoticed.
+"""
+
+import base64
+import re
+
+from tests.fakes.jsm.handlers import JSM, _account_ids, _caller, _desk, _reply, route
+from tests.fakes.jsm.handlers_requests import _request
+from tests.fakes.jsm.state import date_dto
+
+#: Jira Cloud's default attachment limit is configurable; the fake refuses bigger files with 413.
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+@route("POST", JSM + "/servicedesk/{desk}/attachTemporaryFile")
+def attach_temporary_file(state, exchange, desk):
+    desk_id = _desk(state, desk)["id"]
+    if exchange.headers.get("X-Atlassian-Token") != "no-check":
+        raise _reply(403, "XSRF check failed: send X-Atlassian-Token: no-check.")
+    parts = [p for p in exchange.files if p["name"] == "file"]
+    if not parts:
+        raise _reply(400, "The multipart parameter that contains the attachments must be named 'file'.")
+    if any(len(p["content"]) > MAX_ATTACHMENT_BYTES for p in parts):
+        raise _reply(413, "The attachment exceeds the maximum configured attachment size.")
+    made = []
+    for part in parts:
+        temp_id = f"temp{state.next_id()}{len(state.temporary_attachments)}"
+        state.temporary_attachments[temp_id] = {**part, "desk_id": desk_id, "owner": exchange.authenticated_as}
+        made.append({"temporaryAttachmentId": temp_id, "fileName": part["filename"]})
+    return 201, {"temporaryAttachments": made}, {}
+
+
+@route("POST", JSM + "/request/{key}/attachment")
+def request_attach(state, exchange, key):
+    request = _request(state, key)
+    ids = (exchange.body or {}).get("temporaryAttachmentIds") or []
+    temps = [state.temporary_attachments.get(i) for i in ids]
+    if not ids or any(t is None or t["desk_id"] != request.desk_id for t in temps):
+        raise _reply(400, "The temporary attachment does not exist or belongs to another service desk.")
+    added = []
+    for temp_id, temp in zip(ids, temps, strict=True):
+        del state.temporary_attachments[temp_id]
+        attachment = state.add_attachment(
+            key=request.key,
+            filename=temp["filename"],
+            content=temp["content"],
+            mime=temp["content_type"],
+            author=exchange.authenticated_as,
+        )
+        added.append(state.attachment_dto(request, attachment))
+    return 201, {"attachments": state.page(added, {}, exchange.path)}, {}
+
+
+@route("GET", JSM + "/request/{key}/attachment")
+def request_attachments(state, exchange, key):
+    request = _request(state, key)
+    files = [state.attachment_dto(request, a) for a in request.attachments]
+    return 200, state.page(files, exchange.query, exchange.path), {}
+
+
+@route("GET", JSM + "/request/{key}/attachment/{attachment_id}")
+def request_attachment_content(state, exchange, key, attachment_id):
+    request = _request(state, key)
+    found = next((a for a in request.attachments if a["id"] == attachment_id), None)
+    if found is None:
+        raise _reply(404, "The attachment does not exist.")
+    return 200, found["content"], {"Content-Type": found["mimeType"]}
+
+
+@route("GET", JSM + "/request/{key}/participant")
+def participants(state, exchange, key):
+    users = [state.user_dto(state.users[a]) for a in _request(state, key).participants]
+    return 200, state.page(users, exchange.query, exchange.path), {}
+
+
+@route("POST", JSM + "/request/{key}/participant")
+def participants_add(state, exchange, key):
+    request = _request(state, key)
+    for account_id in _account_ids(state, exchange):
+        if account_id not in request.participants and account_id != request.reporter:
+            request.participants.append(account_id)
+    request.touch()
+    users = [state.user_dto(state.users[a]) for a in request.participants]
+    return 200, state.page(users, {}, exchange.path), {}
+
+
+@route("GET", JSM + "/request/{key}/transition")
+def transitions(state, exchange, key):
+    offered = state.transitions.get(_request(state, key).status_category, [])
+    values = [{"id": t["id"], "name": t["name"]} for t in offered]
+    return 200, state.page(values, exchange.query, exchange.path), {}
+
+
+@route("POST", JSM + "/request/{key}/transition")
+def transition(state, exchange, key):
+    request = _request(state, key)
+    body = exchange.body or {}
+    chosen = next((t for t in state.transitions.get(request.status_category, []) if t["id"] == body.get("id")), None)
+    if chosen is None:
+        raise _reply(400, "The transition ID is invalid.")
+    request.status, request.status_category = chosen["to"], chosen["category"]
+    comment = ((body.get("additionalComment") or {}).get("body") or "").strip()
+    if comment:
+        state.add_comment(key=request.key, body=comment, public=True, author=_caller(state, exchange).account_id)
+    request.touch()
+    return 204, None, {}
+
+
+# -- platform: JQL search (the enhanced search endpoint, paged by nextPageToken)
+CLAUSES = [
+    ("project", re.compile(r'^project in \(((?:"[A-Z][A-Z0-9_]*"(?:, )?)+)\)$')),
+    ("party", re.compile(r'^\(reporter = "([^"\\]+)" OR "Request participants" = "([^"\\]+)"\)$')),
+    ("category", re.compile(r"^statusCategory (=|!=) Done$")),
+    ("text", re.compile(r'^text ~ "((?:[^"\\]|\\.)*)"$')),
+]
+
+
+def parse_jql(jql: str) -> dict:
+    """The gateway's JQL: `clause AND clause ... ORDER BY updated DESC`; anything else is a 400."""
+    body, _, order = jql.partition(" ORDER BY ")
+    if order not in ("", "updated DESC"):
+        raise _reply(400, "Error in the JQL Query: unsupported ORDER BY.")
+    found = {}
+    for clause in [c.strip() for c in body.split(" AND ")]:
+        for name, pattern in CLAUSES:
+            match = pattern.match(clause)
+            if match and name not in found:
+                found[name] = match.groups()
+                break
+        else:
+            raise _reply(400, f"Error in the JQL Query: cannot parse {clause[:60]!r}.")
+    if "project" not in found:
+        raise _reply(400, "Unbounded JQL queries are not allowed here.")
+    return found
+
+
+def _matches(state, request, query: dict) -> bool:
+    keys = re.findall(r'"([^"]+)"', query["project"][0])
+    if state.service_desks[request.desk_id]["projectKey"] not in keys:
+        return False
+    if "party" in query and not (request.reporter == query["party"][0] or query["party"][1] in request.participants):
+        return False
+    if "category" in query and (request.status_category == "DONE") != (query["category"][0] == "="):
+        return False
+    if "text" in query:
+        term = re.sub(r"\\(.)", r"\1", query["text"][0]).lower()
+        texts = [str(v) for v in request.values.values()] + [c["body"] for c in request.comments if c["public"]]
+        return any(term in t.lower() for t in texts)
+    return True
+
+
+def issue_bean(state, request) -> dict:
+    desk = state.service_desks[request.desk_id]
+    return {
+        "id": request.issue_id,
+        "key": request.key,
+        "self": f"{state.base_url}/rest/api/3/issue/{request.issue_id}",
+        "fields": {
+            "summary": request.values.get("summary", ""),
+            "status": {"name": request.status, "statusCategory": {"key": request.status_category.lower()}},
+            "created": date_dto(request.created)["jira"],
+            "updated": date_dto(request.updated or request.created)["jira"],
+            "project": {"key": desk["projectKey"], "name": desk["projectName"]},
+        },
+    }
+
+
+@route("POST", "/rest/api/3/search/jql")
+def search_jql(state, exchange):
+    body = exchange.body or {}
+    query = parse_jql(body.get("jql") or "")
+    found = sorted(
+        (r for r in state.requests.values() if _matches(state, r, query)),
+        key=lambda r: r.updated or r.created,
+        reverse=True,
+    )
+    token = body.get("nextPageToken") or ""
+    start = int(base64.b64decode(token).decode()) if token else 0
+    size = min(int(body.get("maxResults") or 50), state.max_limit)
+    page = found[start : start + size]
+    answer = {"issues": [issue_bean(state, r) for r in page]}
+    if start + size < len(found):
+        answer["nextPageToken"] = base64.b64encode(str(start + size).encode()).decode()
+    return 200, answer, {}
