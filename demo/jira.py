@@ -3,7 +3,8 @@
 Three service desks; the first has request types covering every field type the create-request form
 builds from JSM's field metadata (RequestTypeFieldDTO.jiraSchema: text, paragraph, number, date,
 date-time, select, radio buttons, multi-select, checkboxes, URL, labels, priority, attachment; see
-portal/forms.py), and the demo customers already have a few requests and a public reply. The state lives in memory: a restart starts from this seed again.
+portal/forms.py), and the demo customers already have a few requests and a public reply. The state
+lives in memory: a restart starts from this seed again (demo.services forgets the previous site).
 """
 
 import secrets

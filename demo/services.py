@@ -12,12 +12,13 @@ from django.db import transaction
 from oauth2_provider.models import get_application_model
 
 from demo.customers import demo_customers_ensure
+from portal.models import Customer
 from providers.models import IdentityProvider
 from providers.services import attribute_mapping_ensure
 from sso_gateway import devkeys
 from tenants import services as tenant_services
 from tenants.links import absolute
-from tenants.models import JiraConnection, OrganizationRule, SyncRun, Tenant
+from tenants.models import JiraAccountGrant, JiraConnection, OrganizationRule, SyncRun, Tenant
 
 OPERATOR_USERNAME = "admin"
 TENANT_SLUG = "demo"
@@ -89,6 +90,7 @@ def _demo_client_ensure(*, provider: IdentityProvider) -> None:
 
 def demo_jira_connect(*, tenant: Tenant, site_url: str, email: str, token: str) -> SyncRun:
     """Point the demo tenant at the (freshly started) fake site, verify it and sync its service desks."""
+    _forget_previous_site(tenant=tenant)
     connection, _ = JiraConnection.objects.update_or_create(
         tenant=tenant,
         defaults={
@@ -100,3 +102,13 @@ def demo_jira_connect(*, tenant: Tenant, site_url: str, email: str, token: str) 
     )
     tenant_services.jira_connection_verify(connection=connection)
     return tenant_services.service_desks_sync(tenant=tenant, trigger=SyncRun.Trigger.COMMAND)
+
+
+@transaction.atomic
+def _forget_previous_site(*, tenant: Tenant) -> None:
+    """The fake site starts from its seed on every run, with new account and organization ids: what the
+    gateway remembered of the last one (accounts found, access granted, organization ids) is forgotten,
+    so each customer is provisioned again at their next sign-in instead of using a vanished account."""
+    JiraAccountGrant.objects.filter(tenant=tenant).delete()
+    OrganizationRule.objects.filter(tenant=tenant).update(organization_id="")
+    Customer.objects.filter(tenant=tenant).update(jira_account_id="", provisioning=Customer.Provisioning.PENDING)
