@@ -1,7 +1,8 @@
 """The admin's journey in Chromium, in the seed guide's order (../shared/reference/, steps 1-4), from
 an empty tenant: add an identity provider from a preset, copy the callback URL, test the connection
 and see the claims, map attributes, enter the Jira connection, verify, see the service desks and
-their links, sync now, see the sync run. Against panva's oidc-provider and the fake JSM.
+their links, sync now, see the sync run; then a customer follows one of those links to a created request
+in My requests. Against panva's oidc-provider and the fake JSM.
 
 Screenshots go to test-artifacts/; the verify page (substitute links) also to docs/screenshots/ when it is
 missing or GATEWAY_UPDATE_SCREENSHOTS=1.
@@ -188,4 +189,35 @@ def test_the_admin_journey_in_the_seed_guides_order(live_server, panva_provider,
     shot(page, "5-sync-runs")
     page.goto(f"{base}/admin/tenants/servicedesk/")
     assert page.locator("td.field-substitute_link code").count() == 3
+    context.close()
+
+    it_help = next(link for link, row in zip(links, sorted(rows), strict=True) if "IT Help" in row)
+    customer_journey(browser, link=it_help, base=base)
+
+
+def customer_journey(browser, *, link: str, base: str) -> None:
+    """A customer (a fresh browser: no admin session) follows the substitute link the admin copied, signs in
+    at panva, raises a request on the hosted portal and finds it under My requests."""
+    context = browser.new_context()
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(link)
+    panva_sign_in(page, login="grace.hopper")
+    page.wait_for_url(link)
+    assert page.text_content("h1") == "IT Help"
+    # The display name is given_name since step 3: "Grace", never panva's name claim "Grace Hopper".
+    assert "Grace" in page.text_content("header nav") and "Grace Hopper" not in page.content()
+    page.click("a.tile:has-text('Get help')")
+    page.fill("[data-field-id=summary] input", "The printer on floor 2 jams")
+    page.fill("[data-field-id=description] textarea", "Since this morning, every second page.")
+    shot(page, "6-customer-create-request")
+    page.click("button:has-text('Send')")
+    page.wait_for_selector("text=The printer on floor 2 jams")
+    issue_key = page.url.rstrip("/").rsplit("/", 1)[1]
+    assert issue_key.startswith("IT-")
+
+    page.goto(f"{base}/acme/requests/")
+    row = page.locator("table.requests tbody tr", has_text="The printer on floor 2 jams")
+    assert row.count() == 1 and issue_key in row.text_content()
+    shot(page, "7-my-requests")
     context.close()
