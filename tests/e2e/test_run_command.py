@@ -43,24 +43,43 @@ def _session_members(session_id: int) -> list[str]:
 
 @pytest.fixture
 def run_command(tmp_path):
-    """bin/run in its own session, with its output collected line by line; SIGKILLed if a test fails early."""
-    port = _free_port()
+    """`start()` runs bin/run in its own session on one var/ directory and port, its output collected line by
+    line; whatever is still running at teardown is SIGKILLed (a test that failed early)."""
+    port, started = _free_port(), []
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "CELERY_", "GATEWAY_"))
     }
     env.update(GATEWAY_VAR_DIR=str(tmp_path / "var"), GATEWAY_LISTEN=f"127.0.0.1:{port}")
-    process = subprocess.Popen(
-        [str(REPO / "bin" / "run")], cwd=REPO, env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    process.lines = lines
-    process.port = port
-    yield process
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+
+    def start() -> subprocess.Popen:
+        process = subprocess.Popen(
+            [str(REPO / "bin" / "run")], cwd=REPO, env=env, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        process.lines = queue.Queue()
+        threading.Thread(target=lambda: [process.lines.put(line) for line in process.stdout], daemon=True).start()
+        process.port = port
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _ctrl_c(process) -> None:
+    """SIGINT as a terminal's Ctrl-C sends it to bin/run; then no process of its session may be left."""
+    running = " | ".join(_session_members(process.pid))
+    for name in ["run_demo", "runserver", "celery -A sso_gateway worker", "celery -A sso_gateway beat"]:
+        assert name in running, running
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 0
+    deadline = time.monotonic() + 10
+    while _session_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _session_members(process.pid) == [], "processes left behind after Ctrl-C"
 
 
 def _wait_for_links(process) -> tuple[dict[str, str], str]:
@@ -118,8 +137,9 @@ def _admin_sync_now(base: str, password: str) -> str:
 
 
 def test_run_command_prints_links_that_sign_a_customer_in_and_ctrl_c_stops_every_process(run_command):
-    links, output = _wait_for_links(run_command)
-    assert f"127.0.0.1:{run_command.port}/admin/" in output and "Operator login:   admin / " in output
+    first = run_command()
+    links, output = _wait_for_links(first)
+    assert f"127.0.0.1:{first.port}/admin/" in output and "Operator login:   admin / " in output
     assert len(links) == 3, output
 
     it_help = links["IT Help"]
@@ -128,7 +148,7 @@ def test_run_command_prints_links_that_sign_a_customer_in_and_ctrl_c_stops_every
     assert "IT Help" in landed.text and "ada@analytical.example" in landed.text
     assert any("/demo-idp/authorize/" in step.url for step in landed.history)  # through the demo OP, not around it
 
-    base = f"http://127.0.0.1:{run_command.port}"
+    base = f"http://127.0.0.1:{first.port}"
     home = requests.get(base + "/", timeout=30).text
     assert "Local demo: what to click" in home and it_help in home
     password = re.search(r"Operator login:   admin / (\S+)", output).group(1)
@@ -136,16 +156,17 @@ def test_run_command_prints_links_that_sign_a_customer_in_and_ctrl_c_stops_every
     outside = requests.get(f"{base}/demo-idp/", params={"next": "https://evil.example/"}, timeout=30)
     assert outside.status_code == 400  # the picker only ever continues to its own authorize endpoint
     _admin_sync_now(base, password)
+    _ctrl_c(first)
 
-    running = " | ".join(_session_members(run_command.pid))
-    for process in ["run_demo", "runserver", "celery -A sso_gateway worker", "celery -A sso_gateway beat"]:
-        assert process in running, running
-    run_command.send_signal(signal.SIGINT)
-    assert run_command.wait(timeout=60) == 0
-    deadline = time.monotonic() + 10
-    while _session_members(run_command.pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert _session_members(run_command.pid) == [], "processes left behind after Ctrl-C"
+    # Safe twice: same data, same password and links; Ada's requests are hers again on the restarted Jira site.
+    second = run_command()
+    links_again, output_again = _wait_for_links(second)
+    assert links_again == links and f"admin / {password}" in output_again
+    http = requests.Session()
+    assert _sign_in_as(http, it_help, "ada").url == it_help
+    mine = http.get(f"{base}/demo/requests/", timeout=30)
+    assert mine.status_code == 200 and "VPN drops every hour" in mine.text, mine.text[:500]
+    _ctrl_c(second)
 
 
 def test_demo_mode_off_serves_no_demo_identity_provider(client, settings, db):
