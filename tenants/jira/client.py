@@ -6,7 +6,10 @@ types, requests and comments. Paging, timeouts, retries and errors live in trans
 """
 
 from collections.abc import Iterator
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
+
+import requests
+from django.conf import settings
 
 from tenants.jira import errors
 from tenants.jira.transport import INTERACTIVE, RetryPolicy, Transport, fetch_cloud_id, scoped_base_url
@@ -30,6 +33,19 @@ __all__ = ["INTERACTIVE", "JiraClient", "RetryPolicy", "fetch_cloud_id", "scoped
 
 JSM = "/rest/servicedeskapi"
 EXPERIMENTAL = {"X-ExperimentalApi": "opt-in"}
+
+
+def _media_get(url: str, *, timeout):
+    """Jira's attachment media URL: https only (plain http only when GATEWAY_ALLOW_INSECURE_HTTP, for tests)."""
+    insecure = getattr(settings, "GATEWAY_ALLOW_INSECURE_HTTP", False)
+    if urlsplit(url).scheme != "https" and not (insecure and urlsplit(url).scheme == "http"):
+        raise errors.JiraRequestRejected("Jira sent the attachment from an address the gateway does not follow.")
+    try:
+        return requests.get(url, timeout=timeout, allow_redirects=False)
+    except requests.RequestException:
+        raise errors.JiraUnavailable(
+            "Could not download the attachment from Jira; try again in a few minutes."
+        ) from None
 
 
 class JiraClient(Transport):
@@ -213,9 +229,14 @@ class JiraClient(Transport):
         return (Attachment.from_api(a) for a in self.paged(f"{JSM}/request/{quote(issue_key)}/attachment"))
 
     def request_attachment_content(self, issue_key: str, attachment_id: str) -> tuple[bytes, str]:
-        """GET request/{key}/attachment/{id}: the file (Jira may answer 303 to a media URL: not followed)."""
+        """GET request/{key}/attachment/{id}: Jira answers 303 to a media URL that carries its own one-time
+        token; that URL is fetched without the service account's credentials (never sent to another host).
+        """
         path = f"{JSM}/request/{quote(issue_key)}/attachment/{quote(attachment_id)}"
-        response = self.request("GET", path, headers={"Accept": "*/*"})
+        response = self._send("GET", path, headers={"Accept": "*/*"})
+        if response.status_code in (301, 302, 303, 307) and response.headers.get("Location"):
+            response = _media_get(response.headers["Location"], timeout=self.timeout)
+        response = self._check(response)
         return response.content, response.headers.get("Content-Type", "application/octet-stream")
 
     def customer_transitions(self, issue_key: str) -> list[Transition]:

@@ -50,6 +50,7 @@ def _portal_calls(fake, client: JiraClient, account_id: str):
     client.comment_create(created.issue_key, body="Thanks", public=True)
     assert list(client.comments(created.issue_key)) and list(client.requests(service_desk_id="1"))
     assert client.customer_request(created.issue_key).issue_key == created.issue_key
+    _portal_issue5_calls(fake, client, account_id, request_type)
     assert list(client.service_desk_customers("1")) and client.service_desk("1").id == "1"
     with pytest.raises(errors.JiraNotFound):
         client.service_desk("999")
@@ -58,14 +59,43 @@ def _portal_calls(fake, client: JiraClient, account_id: str):
         list(bad.service_desks())
 
 
+def _portal_issue5_calls(fake, client: JiraClient, account_id: str, request_type: dict):
+    """Every call the hosted portal added (issue 5): uploads, attachments, participants, transitions, JQL."""
+    assert [o.name for o in client.organizations_of(account_id)] == ["Example"]
+    [temp] = client.attach_temporary_file("1", filename="log.txt", content=b"boom", content_type="text/plain")
+    created = client.request_create_with_attachments(
+        service_desk_id="1",
+        request_type_id=request_type["id"],
+        field_values={"summary": "With a file"},
+        on_behalf_of=account_id,
+        temporary_ids=[temp.id],
+    )
+    full = client.customer_request_full(created.issue_key)
+    assert full.reporter_account_id == account_id and [a.filename for a in full.attachments] == ["log.txt"]
+    assert "addComment" in full.actions and full.participants_complete
+    [listed] = client.request_attachments(created.issue_key)
+    assert client.request_attachment_content(created.issue_key, listed.id)[0] == b"boom"
+    other = fake.state.add_user(email="pat@example.com")
+    client.request_participants_add(created.issue_key, [other["accountId"]])
+    assert [u.account_id for u in client.request_participants(created.issue_key)] == [other["accountId"]]
+    [cancel] = client.customer_transitions(created.issue_key)
+    client.customer_transition(created.issue_key, transition_id=cancel.id, comment="Not needed")
+    jql = f'project in ("DE0") AND (reporter = "{account_id}" OR "Request participants" = "{account_id}")'
+    page = client.search_jql(jql + " ORDER BY updated DESC", fields=["summary", "status", "updated"], page_size=1)
+    assert len(page.issues) == 1 and page.next_page_token
+    assert client.search_jql(jql, fields=["summary"], page_token=page.next_page_token).issues
+    with pytest.raises(errors.JiraRequestRejected):
+        client.search_jql("order by key", fields=["summary"])
+
+
 def test_every_exchange_of_the_scenario_follows_the_openapi_documents(tenant, jira, fake_jsm):
     fake_jsm.state.max_limit = 3  # several pages of desks, silently capped
     _scenario(tenant, jira, fake_jsm)
     exchanges = [e for e in fake_jsm.log if e.path.startswith("/rest/")]
     covered = {(e.method, e.path) for e in exchanges}
     assert any(method == "DELETE" and path.endswith("/user") for method, path in covered)
-    assert len(covered) >= 18, covered
-    assert {e.status for e in exchanges} >= {200, 201, 204, 401, 404, 409}
+    assert len(covered) >= 28, covered
+    assert {e.status for e in exchanges} >= {200, 201, 204, 400, 401, 404, 409}
     found = [problem for exchange in exchanges for problem in problems(exchange)]
     assert found == []
 

@@ -160,9 +160,19 @@ class FakeJSMApp:
             exchange.scoped, exchange.path = True, match.group(2)
         if exchange.path == "/_edge/tenant_info" and not exchange.scoped:
             return 200, {"cloudId": self.state.cloud_id}, {}
+        if exchange.path.startswith("/media/") and not exchange.scoped:
+            return self._media(exchange.path.removeprefix("/media/"))
         self._apply_faults(exchange)
         exchange.authenticated_as = self._authenticate(exchange)
         return handlers.dispatch(self.state, exchange)
+
+    def _media(self, token: str):
+        """Stands for api.media.atlassian.com: a one-time token in the URL, no Authorization header."""
+        with self.state.lock:
+            found = self.state.media.pop(token, None)
+        if found is None:
+            raise Reply(404, "Unknown or used media token")
+        return 200, found["content"], {"Content-Type": found["mimeType"]}
 
     def _apply_faults(self, exchange: Exchange) -> None:
         with self.state.lock:

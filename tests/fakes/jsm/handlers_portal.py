@@ -7,6 +7,7 @@ The JQL parser understands exactly the clauses the gateway writes (portal/select
 
 import base64
 import re
+import secrets
 
 from tests.fakes.jsm.handlers import JSM, _account_ids, _caller, _desk, _reply, route
 from tests.fakes.jsm.handlers_requests import _request
@@ -68,7 +69,9 @@ def request_attachment_content(state, exchange, key, attachment_id):
     found = next((a for a in request.attachments if a["id"] == attachment_id), None)
     if found is None:
         raise _reply(404, "The attachment does not exist.")
-    return 200, found["content"], {"Content-Type": found["mimeType"]}
+    token = secrets.token_urlsafe(12)
+    state.media[token] = found
+    return 303, None, {"Location": f"{state.base_url}/media/{token}"}
 
 
 @route("GET", JSM + "/request/{key}/participant")

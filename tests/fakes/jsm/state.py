@@ -82,6 +82,7 @@ class State:
         self.request_types: dict[str, list] = defaultdict(list)
         self.requests: dict[str, Request] = {}
         self.temporary_attachments: dict[str, dict] = {}
+        self.media: dict[str, dict] = {}  # one-time download tokens (the 303 of an attachment's content)
         #: Customer transitions by status category: what GET request/{key}/transition offers (a knob).
         self.transitions: dict[str, list[dict]] = {
             "NEW": [{"id": "761", "name": "Cancel request", "to": "Canceled", "category": "DONE"}],
