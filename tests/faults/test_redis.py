@@ -14,8 +14,8 @@ from tenants.tasks import service_desks_sync_tenant
 from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory, TenantFactory
 from tests.fakes.jsm.fixtures import connect
 from tests.faults.conftest import publishing_to
+from tests.faults.processes import celery_worker
 from tests.faults.services import skip_without_worker_env, wait_until
-from tests.tenants.worker import celery_worker
 
 REDIS_SESSIONS_FIX = (
     "Redis down turns every sign-in into a 500: django's RedisCache raises ConnectionError from discovery's "
@@ -89,13 +89,14 @@ def signed_in_client(customer) -> Client:
 
 
 @pytest.fixture
-def worker_on_own_redis(transactional_db, tmp_path, own_durable_redis, monkeypatch, settings):
+def worker_on_own_redis(transactional_db, tmp_path, own_durable_redis, settings):
     """A real Celery worker whose broker is this test's durable redis-server; the test process publishes there."""
     skip_without_worker_env()
     broker = own_durable_redis.url(1)
-    monkeypatch.setenv("REDIS_URL", broker)
-    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
-    with publishing_to(broker), celery_worker(tmp_path, concurrency=1) as queue:
+    with (
+        publishing_to(broker),
+        celery_worker(tmp_path, concurrency=1, REDIS_URL=broker, CELERY_BROKER_URL=broker) as queue,
+    ):
         settings.GATEWAY_PROVISION_QUEUE = queue
         yield queue
 
