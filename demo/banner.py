@@ -25,7 +25,8 @@ def banner(*, overview: DemoOverview, home_url: str, jira_url: str, broker: str)
         "    3. In the admin: Identity providers → Test connection shows every claim;",
         "       Jira connections → Save and verify lists the desks; Tenants → Sync now; Sync runs.",
         "",
-        "  Demo customers: " + ", ".join(f"{c.name} <{c.email}>" for c in overview.customers),
+        "  Demo customers:",
+        *[f"    {c.name} <{c.email}>: {c.blurb}" for c in overview.customers],
         "=" * 72,
         "",
     ]
