@@ -171,23 +171,33 @@ class JiraConnectionAdmin(CopyButtonMedia, TenantScopedAdmin):
 
 @admin.register(ServiceDesk)
 class ServiceDeskAdmin(CopyButtonMedia, TenantScopedAdmin):
-    list_display = ["__str__", "tenant", "jira_id", "is_active", "access", "substitute_link", "last_synced_at"]
+    """Desks come from the sync; here an admin switches a portal off or restricts who may use it."""
+
+    list_display = ["__str__", "tenant", "jira_id", "is_active", "access_summary", "substitute_link", "last_synced_at"]
     list_filter = ["is_active", "access", "tenant"]
     search_fields = ["project_name", "project_key", "jira_id"]
     readonly_fields = ["substitute_link", "portal_url", "last_synced_at"]
-    fields = [
-        "tenant",
-        "jira_id",
-        "project_key",
-        "project_name",
-        "portal_url",
-        "substitute_link",
-        "is_active",
-        "access",
-        "allowed_groups",
-        "allowed_organizations",
-        "last_synced_at",
+    fieldsets = [
+        (None, {"fields": ["tenant", "jira_id", "project_key", "project_name", "portal_url", "substitute_link"]}),
+        ("Who may use this portal", {"fields": ["is_active", "access", "allowed_groups", "allowed_organizations"]}),
+        ("Sync", {"fields": ["last_synced_at"]}),
     ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        from portal.access_forms import ServiceDeskAccessForm
+
+        kwargs["form"] = ServiceDeskAccessForm
+        return super().get_form(request, obj, **kwargs)
+
+    @admin.display(description="access", ordering="access")
+    def access_summary(self, obj):
+        if obj.access != ServiceDesk.Access.RESTRICTED:
+            return "Any signed-in customer"
+        names = [
+            *(f"group {g}" for g in obj.allowed_groups or []),
+            *(f"org {o}" for o in obj.allowed_organizations or []),
+        ]
+        return "Only " + (", ".join(names) or "nobody")
 
     @admin.display(description="substitute link")
     def substitute_link(self, obj):
