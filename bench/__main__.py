@@ -100,11 +100,12 @@ def prepare(args, env, idp, jsm) -> None:
 
 
 def measure(args, env, idp, jsm, started) -> dict:
-    from bench import sections, seed
+    from bench import seed, web, workers
     from bench.signin import Driver
 
-    gunicorn_pid = next(proc.pid for proc in started if proc and proc.name == "gunicorn")
-    celery_pids = [proc.pid for proc in started if proc and proc.name.startswith("celery")]
+    pids = {proc.name: proc.pid for proc in started if proc is not None}
+    gunicorn_pid = pids["gunicorn"]
+    celery_pids = [pid for name, pid in pids.items() if name.startswith("celery")]
     link_path = f"/{seed.LINK_TENANT}/portal/1/"
     urls = {
         "floor": f"{env.base_url}/bench/floor/",
@@ -113,41 +114,36 @@ def measure(args, env, idp, jsm, started) -> dict:
         "peer": f"{env.base_url}/bench/peer/authenticate/",
         "peer-db": f"http://127.0.0.1:{env.peer_db_port}/bench/peer/authenticate/",
     }
-    for url in urls.values():  # imports, discovery cache, DB connections
+    for url in urls.values():  # imports, the discovery cache, database connections
         for _ in range(10):
             procs.requests.get(url, allow_redirects=False, timeout=10)
-    baseline = sections.memory_snapshot(gunicorn_pid=gunicorn_pid, celery_pids=celery_pids)
+    baseline = workers.memory_snapshot(gunicorn_pid=gunicorn_pid, celery_pids=celery_pids)
     rows, raw = [], {}
     if "link" not in args.skip:
         print("Link to IdP (wrk)...", flush=True)
-        part, raw["link"] = sections.link_section(
-            args,
-            urls=urls,
-            gunicorn_pid=gunicorn_pid,
-            peer_db_pid=next(p.pid for p in started if p and p.name == "gunicorn-peer-db"),
-        )
+        servers = {side: pids["gunicorn-peer-db" if side == "peer-db" else "gunicorn"] for side in urls}
+        part, raw["link"] = web.link_section(args, urls=urls, servers=servers)
         rows += part
     if "signin" not in args.skip:
         print("Sign-in...", flush=True)
         driver = Driver(processes=4, threads=max(1, args.clients // 4))
         try:
-            part, raw["signin"] = sections.signin_section(
-                args, driver=driver, gateway_url=env.base_url, idp_url=idp.info["base_url"], gunicorn_pid=gunicorn_pid
-            )
+            endpoints = {"gateway": env.base_url, "idp": idp.info["base_url"]}
+            part, raw["signin"] = web.signin_section(args, driver=driver, urls=endpoints, gunicorn_pid=gunicorn_pid)
         finally:
             driver.close()
         rows += part
     concurrency = args.sync_workers * args.sync_concurrency
     if "sync" not in args.skip:
         print("Sync...", flush=True)
-        part, raw["sync"] = sections.sync_section(args, jsm_url=jsm.info["url"], concurrency=concurrency)
+        part, raw["sync"] = workers.sync_section(args, jsm=jsm, concurrency=concurrency, celery_pids=celery_pids)
         rows += part
-    part, raw["memory"] = sections.memory_rows(gunicorn_pid=gunicorn_pid, celery_pids=celery_pids, baseline=baseline)
+    part, raw["memory"] = workers.memory_rows(gunicorn_pid=gunicorn_pid, celery_pids=celery_pids, baseline=baseline)
     rows += part
     if "sync" not in args.skip:
-        full = sections.stats.median([r["queries_per_tenant"] for r in raw["sync"]["rounds"]])
-        part, raw["sync_small"] = sections.sync_small_section(
-            args, jsm_url=jsm.info["url"], concurrency=concurrency, queries_full=full
+        full = workers.stats.median([r["queries_per_tenant"] for r in raw["sync"]["rounds"]])
+        part, raw["sync_small"] = workers.sync_small_section(
+            args, jsm=jsm, concurrency=concurrency, celery_pids=celery_pids, queries_full=full
         )
         rows += part
     return {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), "params": vars(args),

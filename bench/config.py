@@ -27,7 +27,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--desks", type=int, default=100, help="Service desks per tenant (default 100).")
     parser.add_argument("--latency", type=float, default=0.05, help="Seconds per Jira call (default 0.05).")
     parser.add_argument("--sync-workers", type=int, default=2, help="Celery worker processes (default 2).")
-    parser.add_argument("--sync-concurrency", type=int, default=16, help="Pool size per worker (default 16).")
+    parser.add_argument("--sync-concurrency", type=int, default=4, help="Pool size per worker (default 4).")
     parser.add_argument("--gunicorn-workers", type=int, help="Default: deploy/gunicorn.conf.py's (2 x CPUs + 1).")
     parser.add_argument("--profile", action="store_true", help="py-spy the gunicorn workers in round 0.")
     parser.add_argument("--skip", action="append", default=[], choices=["link", "signin", "sync"])

@@ -5,24 +5,28 @@ collapsed stacks go to var/bench/profile-<side>.txt, one "frame;frame;... count"
 """
 
 import shutil
+import signal
 import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 
 @contextmanager
-def sampled(*, pid: int, seconds: float, out: Path, enabled: bool):
-    exe = shutil.which("py-spy") or str(Path(__import__("sys").executable).with_name("py-spy"))
+def sampled(*, pid: int, out: Path, enabled: bool):
+    """Sample `pid` and its children (gunicorn's workers, Celery's pool) until the block ends."""
+    exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not enabled or not Path(exe).exists():
         yield None
         return
-    argv = [exe, "record", "--pid", str(pid), "--subprocesses", "--duration", str(int(seconds)),
-            "--rate", "200", "--format", "raw", "--output", str(out), "--nonblocking"]  # fmt: skip
+    argv = [exe, "record", "--pid", str(pid), "--subprocesses", "--rate", "200", "--format", "raw",
+            "--output", str(out), "--nonblocking"]  # fmt: skip
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
     try:
         yield out
     finally:
-        proc.wait(timeout=seconds + 30)
+        proc.send_signal(signal.SIGINT)  # py-spy writes its output when interrupted
+        proc.wait(timeout=60)
 
 
 def top_frames(path: Path, *, prefix: str = "", limit: int = 15) -> list[tuple[str, float]]:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
+from bench import procs
 from bench.worker import KEY
 
 
@@ -41,11 +42,14 @@ def _counts_settled(before: dict, key: str, expected: int, wait: float = 10) -> 
         time.sleep(0.1)
 
 
-def sync_round(*, tenants: int, jsm_url: str, latency: float, concurrency: int, timeout: float) -> dict:
+def sync_round(
+    *, tenants: int, jsm_url: str, latency: float, concurrency: int, timeout: float, celery_pids: list[int]
+) -> dict:
     from tenants.models import SyncRun
     from tenants.tasks import service_desks_sync_all
 
     calls_before, queries_before = jsm_calls(jsm_url), query_counts()
+    cpu = sum(procs.tree_cpu_seconds(pid) for pid in celery_pids)
     began = timezone.now()
     service_desks_sync_all.delay()
     runs = SyncRun.objects.filter(started_at__gte=began).exclude(outcome=SyncRun.Outcome.RUNNING)
@@ -56,6 +60,7 @@ def sync_round(*, tenants: int, jsm_url: str, latency: float, concurrency: int, 
         time.sleep(0.2)
     wall = (runs.aggregate(last=Max("finished_at"))["last"] - began).total_seconds()
     calls = jsm_calls(jsm_url) - calls_before
+    cpu = sum(procs.tree_cpu_seconds(pid) for pid in celery_pids) - cpu
     task = "tenants.tasks.service_desks_sync_tenant"
     after = _counts_settled(queries_before, f"{task}:tasks", tenants)
     queries = after.get(f"{task}:queries", 0) - queries_before.get(f"{task}:queries", 0)
@@ -65,5 +70,6 @@ def sync_round(*, tenants: int, jsm_url: str, latency: float, concurrency: int, 
         "jira_calls": calls,
         "lower_bound_s": calls * latency / concurrency,
         "queries_per_tenant": queries / tasks if tasks else None,
+        "worker_cpu_ms_per_tenant": 1000 * cpu / tenants,
         "outcomes": dict(Counter(runs.values_list("outcome", flat=True))),
     }
