@@ -109,6 +109,11 @@ def _initial(meta: RequestTypeField, kind: str):
     return values if kind in ("multiselect", "checkbox") else (" ".join(values) if kind == "labels" else values[0])
 
 
+def _help(description: str, hint: str) -> str:
+    text = description.strip()
+    return f"{text}{'' if not text or text[-1] in '.!?' else '.'} {hint}".strip()
+
+
 def _django_field(meta: RequestTypeField, kind: str) -> forms.Field:
     common = {"label": meta.name or meta.field_id, "required": meta.required, "help_text": meta.description}
     common["initial"] = _initial(meta, kind)
@@ -132,13 +137,13 @@ def _django_field(meta: RequestTypeField, kind: str) -> forms.Field:
     if kind == "date":
         return forms.DateField(input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == "datetime":
-        common["help_text"] = " ".join(filter(None, [meta.description, f"Time zone: {settings.TIME_ZONE}."]))
+        common["help_text"] = _help(meta.description, f"Time zone: {settings.TIME_ZONE}.")
         widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         return forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], widget=widget, **common)
     if kind == "url":
         return forms.URLField(max_length=TEXT_MAX, assume_scheme="https", **common)
     if kind == "labels":
-        common["help_text"] = " ".join(filter(None, [meta.description, "Words separated by spaces or commas."]))
+        common["help_text"] = _help(meta.description, "Words separated by spaces or commas.")
         return forms.CharField(max_length=PARAGRAPH_MAX, **common)
     return AttachmentField(**common)
 
