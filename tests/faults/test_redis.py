@@ -25,6 +25,10 @@ QUEUE_DOWN_FIX = (
     "Provisioning queued while the broker is down raises kombu OperationalError out of the desk view (a 500) "
     "and the retry is never queued. Fix in docs/faults.md ('Broker down when work is queued')."
 )
+SYNC_NOW_FIX = (
+    "The admin's Sync now with the broker down is a 500 (kombu OperationalError from apply_async in on_commit). "
+    "Fix in docs/faults.md ('Broker down when work is queued')."
+)
 
 
 def provider_for(tenant, fake):
@@ -154,3 +158,28 @@ def test_provisioning_queued_while_redis_is_down_is_not_lost(worker_on_own_redis
     done = Customer.objects.filter(pk=customer.pk, provisioning=Customer.Provisioning.DONE)
     wait_until(done.exists, what="the worker to finish the provisioning", seconds=60)
     assert len([u for u in fake_jsm.state.users.values() if u["emailAddress"] == "ann@example.com"]) == 1
+
+
+@pytest.mark.django_db(transaction=True)  # on_commit runs inside the request, as in production
+@pytest.mark.xfail(strict=True, reason=SYNC_NOW_FIX)
+def test_sync_now_while_the_broker_is_down_tells_the_admin_instead_of_a_500(tenant, jira, operator_client):
+    from django.urls import reverse
+
+    from sso_gateway.celery import app as celery_app
+    from tests.faults.services import closed_port_url
+
+    operator_client.raise_request_exception = False
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, False
+    try:
+        with publishing_to(closed_port_url().replace("http", "redis") + "/0"):
+            response = operator_client.post(
+                reverse("admin:tenants_tenant_changelist"),
+                {"action": "sync_now", "_selected_action": [tenant.pk]},
+                follow=True,
+            )
+    finally:
+        celery_app.conf.task_always_eager = eager
+    assert response.status_code == 200
+    page = response.content.decode()
+    messages = page[page.index('class="messagelist"') :].split("</ul>")[0].lower()
+    assert "queue" in messages  # a warning that says the task queue is unreachable, not "Sync started"
