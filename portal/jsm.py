@@ -18,6 +18,8 @@ from tenants.jira.client import INTERACTIVE, JiraClient
 from tenants.jira.types import RequestType, RequestTypeField, RequestTypeGroup
 from tenants.models import ServiceDesk, Tenant
 
+PNG = b"\x89PNG\r\n\x1a\n"
+
 
 @dataclass(frozen=True)
 class Catalogue:
@@ -28,6 +30,9 @@ class Catalogue:
 
     def request_type(self, request_type_id: str) -> RequestType | None:
         return next((t for t in self.types if t.id == request_type_id), None)
+
+    def has_icon(self, icon_id: str) -> bool:
+        return bool(icon_id) and any(t.icon_id == icon_id for t in self.types)
 
 
 def client_for(*, tenant: Tenant) -> JiraClient:
@@ -81,3 +86,14 @@ def customer_organizations(*, tenant: Tenant, customer: Customer) -> set[str]:
         found = {o.name.strip().lower() for o in client_for(tenant=tenant).organizations_of(customer.jira_account_id)}
         cache.set(key, found, _ttl())
     return found
+
+
+def request_type_icon(*, tenant: Tenant, icon_id: str) -> bytes | None:
+    """A request type's icon (PNG only: an SVG served from the gateway's origin could carry script)."""
+    key = _key(tenant, "icon", icon_id)
+    found = cache.get(key)
+    if found is None:
+        content, content_type = client_for(tenant=tenant).request_type_icon(icon_id)
+        found = content if content_type.split(";")[0].strip() == "image/png" and content[:8] == PNG else b""
+        cache.set(key, found, _ttl())
+    return found or None

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("account/", views.account, name="account"),
     path("portal/<str:desk_id>/", views.desk, name="desk"),
+    path("portal/<str:desk_id>/icons/<str:icon_id>.png", views.icon, name="icon"),
     path("portal/<str:desk_id>/create/<str:request_type_id>/", views_requests.create, name="create"),
     path("requests/", views_requests.request_list, name="requests"),
     path("requests/<str:issue_key>/", views_requests.request_detail, name="request"),

@@ -6,11 +6,13 @@ costs no database write (issue 3, point 12). Errors are pages made in one place
 Request pages (create, my requests, one request) live in views_requests.py.
 """
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from portal import access, jsm
+from portal.errors import RequestTypeNotFound
 from portal.pages import renders_portal_errors
 from portal.provisioning import customer_provision
 from portal.sessions import customer_get
@@ -77,3 +79,24 @@ def desk(request, *, tenant_slug, desk_id):
         "catalogue": catalogue,
     }
     return render(request, "portal/desk.html", context)
+
+
+@require_GET
+@renders_portal_errors
+def icon(request, *, tenant_slug, desk_id, icon_id):
+    """A request type icon, fetched with the service account's token (Jira's icon URLs need it) and cached.
+
+    Only for a signed-in customer and an icon of one of this desk's request types: no open proxy to Jira.
+    """
+    tenant = tenant_get_active(slug=tenant_slug)
+    service_desk = desk_get(tenant=tenant, desk_id=desk_id)
+    customer = customer_get(request, tenant=tenant)
+    if customer is None or not jsm.catalogue(tenant=tenant, desk=service_desk).has_icon(icon_id):
+        raise RequestTypeNotFound(f"no icon {icon_id[:20]!r} at desk {desk_id[:20]!r}.")
+    content = jsm.request_type_icon(tenant=tenant, icon_id=icon_id)
+    if content is None:
+        raise RequestTypeNotFound(f"icon {icon_id} is not a PNG.")
+    response = HttpResponse(content, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

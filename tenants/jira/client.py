@@ -239,6 +239,16 @@ class JiraClient(Transport):
         response = self._check(response)
         return response.content, response.headers.get("Content-Type", "application/octet-stream")
 
+    def request_type_icon(self, icon_id: str) -> tuple[bytes, str]:
+        """A request type's icon as PNG: the address JSM's `icon._links.iconUrls` point to, built from the id."""
+        if not icon_id.isdigit():
+            raise errors.JiraNotFound("No such icon.", status=404)
+        path = f"/rest/api/2/universal_avatar/view/type/SD_REQTYPE/avatar/{icon_id}"
+        response = self.request(
+            "GET", path, params={"size": "medium", "format": "png"}, headers={"Accept": "image/png"}
+        )
+        return response.content, response.headers.get("Content-Type", "")
+
     def customer_transitions(self, issue_key: str) -> list[Transition]:
         """GET request/{key}/transition: the transitions customers may perform on the request."""
         return [Transition.from_api(t) for t in self.paged(f"{JSM}/request/{quote(issue_key)}/transition")]

@@ -86,6 +86,9 @@ def _portal_issue5_calls(fake, client: JiraClient, account_id: str, request_type
     assert client.search_jql(jql, fields=["summary"], page_token=page.next_page_token).issues
     with pytest.raises(errors.JiraRequestRejected):
         client.search_jql("order by key", fields=["summary"])
+    with_icon = fake.state.add_request_type(desk_id="1", name="Iconic", icon="#123456")
+    assert list(client.request_types("1"))[-1].icon_id == with_icon["icon"]["id"]
+    assert client.request_type_icon(with_icon["icon"]["id"])[0].startswith(b"\x89PNG")
 
 
 def test_every_exchange_of_the_scenario_follows_the_openapi_documents(tenant, jira, fake_jsm):

@@ -50,8 +50,10 @@ def portal(transactional_db, live_server, settings, fake_jsm, oidc_provider):
         desks[key] = ServiceDesk.objects.create(tenant=tenant, jira_id=jira["id"], project_key=key, project_name=name)
     fields = [dict(f) for f in EVERY_FIELD if f["fieldId"] in ("summary", "description", "customfield_10001")]
     fields += [dict(f) for f in EVERY_FIELD if f["fieldId"] in ("customfield_10006", "labels", "attachment")]
-    state.add_request_type(desk_id=desks["IT"].jira_id, name="Request hardware", fields=fields, group="Hardware")
-    state.add_request_type(desk_id=desks["IT"].jira_id, name="Report a problem", group="Get help")
+    state.add_request_type(
+        desk_id=desks["IT"].jira_id, name="Request hardware", fields=fields, group="Hardware", icon="#36b37e"
+    )
+    state.add_request_type(desk_id=desks["IT"].jira_id, name="Report a problem", group="Get help", icon="#ff5630")
     state.add_request_type(desk_id=desks["IT"].jira_id, name="Ask a question", group="Get help")
     state.add_request_type(desk_id=desks["HR"].jira_id, name="Leave request", group="General")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -87,6 +89,8 @@ def test_a_customer_raises_a_request_with_a_file_follows_it_and_others_cannot_op
         "Report a problem",
         "Ask a question",
     ]
+    icons = page.locator("a.tile img.icon")
+    assert icons.count() == 2 and all(i.evaluate("img => img.naturalWidth") == 48 for i in icons.all())
     shot(page, "desk-page")
     page.goto(f"{base}/acme/")
     assert page.locator("a.tile strong").all_text_contents() == ["HR Questions", "IT Help"]

@@ -122,3 +122,28 @@ def test_the_create_form_labels_every_control(site):
     for control_id in set(ids) - wrapped:
         assert f'<label for="{control_id}">' in html, control_id
     assert html.count("<legend>") == 2
+
+
+def test_request_type_icons_are_served_through_the_gateway_cached_and_png_only(site):
+    with site.fake.state.lock:
+        typed = site.fake.state.add_request_type(desk_id=site.desk.jira_id, name="With icon", icon="#0b5cad")
+    _, client = customer_at(site)
+    html = client.get(f"/acme/portal/{site.desk.jira_id}/").content.decode()
+    icon_id = typed["icon"]["id"]
+    url = f"/acme/portal/{site.desk.jira_id}/icons/{icon_id}.png"
+    assert f'<img class="icon" src="{url}" alt=""' in html and html.count('class="badge"') == 2
+    site.fake.reset_log()
+    first, second = client.get(url), client.get(url)
+    assert first.status_code == 200 and first["Content-Type"] == "image/png" and first.content.startswith(b"\x89PNG")
+    assert second.content == first.content and len(site.fake.log) == 1  # cached
+    assert client.get(f"/acme/portal/{site.desk.jira_id}/icons/99999.png").status_code == 404  # not this desk's
+    from django.test import Client
+
+    assert Client().get(url).status_code == 404  # no proxy for anonymous visitors
+    with site.fake.state.lock:
+        other = site.fake.state.add_request_type(desk_id=site.desk.jira_id, name="SVG icon", icon="#000000")
+        site.fake.state.icons[other["icon"]["id"]] = b"<svg onload=alert(1)></svg>"
+    from django.core.cache import cache
+
+    cache.clear()
+    assert client.get(f"/acme/portal/{site.desk.jira_id}/icons/{other['icon']['id']}.png").status_code == 404

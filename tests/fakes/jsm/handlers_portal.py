@@ -113,6 +113,13 @@ def transition(state, exchange, key):
     return 204, None, {}
 
 
+@route("GET", "/rest/api/2/universal_avatar/view/type/SD_REQTYPE/avatar/{icon_id}")
+def request_type_icon(state, exchange, icon_id):
+    if icon_id not in state.icons:
+        raise _reply(404, "The avatar does not exist.")
+    return 200, state.icons[icon_id], {"Content-Type": "image/png"}
+
+
 # -- platform: JQL search (the enhanced search endpoint, paged by nextPageToken)
 CLAUSES = [
     ("project", re.compile(r'^project in \(((?:"[A-Z][A-Z0-9_]*"(?:, )?)+)\)$')),

@@ -4,8 +4,10 @@ request types (with groups and fields), requests and comments, and how each rend
 """
 
 import itertools
+import struct
 import threading
 import uuid
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,6 +43,20 @@ class Request:
 
     def touch(self) -> None:
         self.updated = datetime.now(UTC)
+
+
+def solid_png(colour: str, size: int = 48) -> bytes:
+    """A valid PNG of one colour (stdlib only): what a request type icon looks like to the gateway."""
+    red, green, blue = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    row = b"\x00" + bytes([red, green, blue]) * size
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * size)) + chunk(b"IEND", b"")
+    )
 
 
 def date_dto(when: datetime) -> dict:
@@ -82,7 +98,10 @@ class State:
         self.request_types: dict[str, list] = defaultdict(list)
         self.requests: dict[str, Request] = {}
         self.temporary_attachments: dict[str, dict] = {}
-        self.media: dict[str, dict] = {}  # one-time download tokens (the 303 of an attachment's content)
+        self.media: dict[str, dict] = {}
+        self.icons: dict[
+            str, bytes
+        ] = {}  # request type icons by id (PNG)  # one-time download tokens (the 303 of an attachment's content)
         #: Customer transitions by status category: what GET request/{key}/transition offers (a knob).
         self.transitions: dict[str, list[dict]] = {
             "NEW": [{"id": "761", "name": "Cancel request", "to": "Canceled", "category": "DONE"}],
@@ -134,7 +153,10 @@ class State:
         self.organizations[org["id"]] = org
         return org
 
-    def add_request_type(self, *, desk_id: str, name: str, fields: list | None = None, group: str = "General") -> dict:
+    def add_request_type(
+        self, *, desk_id: str, name: str, fields: list | None = None, group: str = "General", icon: str | None = None
+    ) -> dict:
+        """`icon`: a colour like "#0b5cad" gives the type an icon (served as a PNG of that colour)."""
         groups = self.request_type_groups[desk_id]
         found = next((g for g in groups if g["name"] == group), None)
         if found is None:
@@ -151,6 +173,10 @@ class State:
             "groupIds": [found["id"]],
             "fields": fields if fields is not None else [dict(f) for f in DEFAULT_FIELDS],
         }
+        if icon:
+            icon_id = str(10500 + len(self.icons))
+            self.icons[icon_id] = solid_png(icon)
+            request_type["icon"] = {"id": icon_id, "_links": {"iconUrls": self.icon_urls(icon_id)}}
         self.request_types[desk_id].append(request_type)
         return request_type
 
@@ -181,6 +207,10 @@ class State:
         self.requests[key].attachments.append(attachment)
         self.requests[key].touch()
         return attachment
+
+    def icon_urls(self, icon_id: str) -> dict:
+        view = f"{self.base_url}/rest/api/2/universal_avatar/view/type/SD_REQTYPE/avatar/{icon_id}"
+        return {size: f"{view}?size={name}" for size, name in (("48x48", "large"), ("24x24", "small"))}
 
     # -- lookups
     def user_by_email(self, email: str) -> dict | None:
