@@ -15,6 +15,7 @@ from tenants.models import OrganizationRule
 from tests.contract.openapi import problems
 from tests.factories import CustomerFactory, IdentityProviderFactory
 from tests.fakes.jsm.app import Exchange
+from tests.fakes.jsm.fields import EVERY_FIELD
 
 
 def _scenario(tenant, jira, fake):
@@ -86,6 +87,8 @@ def _portal_issue5_calls(fake, client: JiraClient, account_id: str, request_type
     assert client.search_jql(jql, fields=["summary"], page_token=page.next_page_token).issues
     with pytest.raises(errors.JiraRequestRejected):
         client.search_jql("order by key", fields=["summary"])
+    every = fake.state.add_request_type(desk_id="1", name="Every field", fields=[dict(f) for f in EVERY_FIELD])
+    assert len(client.request_type_fields("1", every["id"])) == len(EVERY_FIELD)
     with_icon = fake.state.add_request_type(desk_id="1", name="Iconic", icon="#123456")
     assert list(client.request_types("1"))[-1].icon_id == with_icon["icon"]["id"]
     assert client.request_type_icon(with_icon["icon"]["id"])[0].startswith(b"\x89PNG")

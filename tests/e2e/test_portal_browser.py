@@ -15,8 +15,8 @@ import pytest
 
 from tenants.models import ServiceDesk
 from tests.factories import IdentityProviderFactory, TenantFactory
+from tests.fakes.jsm.fields import EVERY_FIELD
 from tests.fakes.jsm.fixtures import connect
-from tests.portal.jsm_portal import EVERY_FIELD
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "portal"
