@@ -139,6 +139,16 @@ def test_a_customer_raises_a_request_with_a_file_follows_it_and_others_cannot_op
     assert any("We will replace it this week." in c for c in comments)
     assert "INTERNAL" not in page.content() and "warranty" not in page.content()
     shot(page, "request-page")
+
+    # Keyboard and small screens: the skip link comes first; the request page reflows to one column.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.reload()
+    main_box, side_box = page.locator(".main-col").bounding_box(), page.locator(".side-col").bounding_box()
+    assert side_box["y"] > main_box["y"] + main_box["height"] - 1 and main_box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "request-page-mobile")
     context.close()
 
     # A second customer (another identity at the same IdP) gets a 404 for Grace's request.
