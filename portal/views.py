@@ -30,7 +30,9 @@ def home(request, *, tenant_slug):
     tenant = tenant_get_active(slug=tenant_slug)
     customer = customer_get(request, tenant=tenant)
     desks = access.desks_for(customer=customer, tenant=tenant) if customer else []
-    return render(request, "portal/home.html", {"tenant": tenant, "customer": customer, "desks": desks})
+    response = render(request, "portal/home.html", {"tenant": tenant, "customer": customer, "desks": desks})
+    response["Cache-Control"] = "no-store"  # names the signed-in customer
+    return response
 
 
 @require_GET
@@ -78,7 +80,9 @@ def desk(request, *, tenant_slug, desk_id):
         "provisioning": provisioning,
         "catalogue": catalogue,
     }
-    return render(request, "portal/desk.html", context)
+    response = render(request, "portal/desk.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
