@@ -116,12 +116,23 @@ def test_another_customers_request_is_a_404_on_every_page_and_action(site):
     assert site.fake.state.requests[item.key].comments == [] and site.fake.state.requests[item.key].participants == []
 
 
-def test_a_request_of_another_tenant_or_an_inactive_desk_is_a_404(site, other_tenant, fake_jsm):
+def test_a_request_at_a_desk_switched_off_is_a_404(site):
     grace, client = customer_at(site)
     item = raise_request(site, grace)
     site.desk.is_active = False
     site.desk.save()
     assert client.get(f"/acme/requests/{item.key}/").status_code == 404
+
+
+def test_a_customer_of_another_tenant_cannot_open_this_tenants_request_by_key(site, other_tenant, fake_jsm_factory):
+    """Same desk id and project key on both Jira sites: the key is looked up on the other tenant's own site."""
+    grace, _ = customer_at(site)
+    item = raise_request(site, grace, summary="Acme only")
+    globex = portal_site(other_tenant, fake_jsm_factory(), desk_name="Globex IT", key="ITH")
+    _, intruder = customer_at(globex, email="grace@example.com", name="Grace at Globex")
+    assert intruder.get(f"/globex/requests/{item.key}/").status_code == 404
+    assert intruder.get(f"/acme/requests/{item.key}/").status_code == 302  # no session at acme: sign in first
+    assert b"Acme only" not in intruder.get("/globex/requests/?state=all").content
 
 
 def test_a_customer_adds_a_public_comment_shown_as_theirs(site):
