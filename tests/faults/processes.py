@@ -88,6 +88,7 @@ def celery_worker(log_dir: Path, *, concurrency: int = 2, **env):
     log = log_path.open("w")
     command = [sys.executable, "-m", "celery", "-A", "sso_gateway", "worker", "-Q", queue, "-c", str(concurrency)]
     command += ["-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "-l", "info"]
+    env = {"GATEWAY_PROVISION_QUEUE": queue, **env}  # retries it queues itself come back to it
     process = subprocess.Popen(
         command, cwd=settings.BASE_DIR, env=gateway_env(**env), stdout=log, stderr=subprocess.STDOUT
     )
