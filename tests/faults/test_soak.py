@@ -69,7 +69,9 @@ class Load:
         browser = requests.Session()
         answer = browser.get(f"{self.server.url}/acme/portal/5/", allow_redirects=False, timeout=30)
         while answer.status_code == 302 and answer.headers["Location"].startswith("/"):
-            answer = browser.get(urljoin(self.server.url, answer.headers["Location"]), allow_redirects=False)
+            answer = browser.get(
+                urljoin(self.server.url, answer.headers["Location"]), allow_redirects=False, timeout=30
+            )
         if answer.status_code != 302:
             return self._error(f"sign-in start answered {answer.status_code}")
         with self._lock:  # the fake approves whoever `user` is when /authorize arrives
