@@ -21,7 +21,7 @@ from tests.fakes.jsm.fixtures import connect
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "portal"
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-README_SHOTS = {"help-center", "desk-page", "create-validation-error", "request-page"}
+README_SHOTS = {"help-center", "desk-page", "create-validation-error", "request-page", "my-requests"}
 
 
 def shot(page, name: str) -> None:
@@ -125,6 +125,7 @@ def test_a_customer_raises_a_request_with_a_file_follows_it_and_others_cannot_op
     page.click("header nav >> text=My requests")
     row = page.locator("table.requests tbody tr", has_text="My laptop will not start")
     assert row.count() == 1 and issue_key in row.text_content()
+    shot(page, "my-requests")
     row.locator(f"a:has-text('{issue_key}')").click()
     page.fill("#comment-body", "It still beeps this morning.")
     page.click("button:has-text('Add comment')")
