@@ -58,9 +58,8 @@ def create(request, *, tenant_slug, desk_id, request_type_id):
     provisioning = customer_provision(customer=customer, service_desk=desk)
     form = RequestForm(metadata, request.POST or None, request.FILES or None)
     if request.method == "POST" and provisioning.ready and form.is_valid() and not form.blocked:
-        client = jsm.client_for(tenant=tenant)
-        created = services_requests.request_raise(
-            client=client, desk=desk, customer=customer, request_type_id=request_type.id, form=form
+        created = _raise_keeping_input(
+            tenant=tenant, desk=desk, customer=customer, request_type=request_type, form=form
         )
         if created is not None:
             messages.success(request, f"Your request {created.issue_key} was sent to {desk.project_name}.")
@@ -75,8 +74,26 @@ def create(request, *, tenant_slug, desk_id, request_type_id):
         "provisioning": provisioning,
         "upload": {"max_bytes": max_bytes, "max_files": max_files, "types": ", ".join(sorted(types))},
     }
-    status = 400 if request.method == "POST" else 200
+    status = (503 if getattr(form, "jira_down", False) else 400) if request.method == "POST" else 200
     return _no_store(render(request, "portal/create.html", context, status=status))
+
+
+def _raise_keeping_input(*, tenant, desk, customer, request_type, form):
+    """Jira down or rate-limiting at submit: the form comes back with everything typed and a message,
+    rather than an error page that would lose it (PRODUCT.md: nothing a customer did is lost)."""
+    try:
+        return services_requests.request_raise(
+            client=jsm.client_for(tenant=tenant),
+            desk=desk,
+            customer=customer,
+            request_type_id=request_type.id,
+            form=form,
+        )
+    except jira_errors.JiraTransientError:
+        form.jira_down = True
+        form.add_error(None, "The help desk is not answering right now, so your request was not sent yet. "
+                       "Everything you typed is still here: wait a minute and press Send again.")  # fmt: skip
+        return None
 
 
 @require_GET

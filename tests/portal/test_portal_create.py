@@ -208,3 +208,20 @@ def test_the_create_form_needs_sign_in_and_csrf(site):
 
     strict = signed_in(customer, Client(enforce_csrf_checks=True))
     assert strict.post(create_url(site, site.question), {"summary": "x"}).status_code == 403
+
+
+def test_jira_down_at_submit_keeps_everything_typed_and_says_to_send_again(site):
+    _, client = customer_at(site)
+    client.get(create_url(site, site.hardware))  # metadata cached while Jira was up
+    site.fake.fail("/rest/servicedeskapi/request", 503)
+    response = client.post(
+        create_url(site, site.hardware),
+        {"summary": "Please keep this", "customfield_10001": "10101", "customfield_10009": "TAG-9"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 503 and "your request was not sent yet" in html
+    assert 'value="Please keep this"' in html and 'value="TAG-9"' in html
+    assert '<option value="10101" selected>' in html
+    site.fake.heal()
+    again = client.post(create_url(site, site.hardware), {"summary": "Please keep this", "customfield_10001": "10101"})
+    assert again.status_code == 302
