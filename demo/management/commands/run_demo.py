@@ -32,15 +32,13 @@ class Command(BaseCommand):
     def handle(self, *args, listen, jira_port, **options):
         if not settings.GATEWAY_DEMO:
             raise CommandError("Demo mode is off (GATEWAY_DEMO=false); bin/run turns it on.")
-        site = demo_site_start(port=jira_port)
-        tenant = services.demo_tenant_ensure()
-        run = services.demo_jira_connect(tenant=tenant, site_url=site.fake.url, email=site.email, token=site.token)
-        if run.outcome != run.Outcome.SUCCESS:
-            raise CommandError(f"The first sync of the demo tenant failed: {run.error}")
         broker = os.environ.get("CELERY_BROKER_URL") or settings.REDIS_URL or "filesystem://"
         procs = supervisor.Supervisor(env={**os.environ, "CELERY_BROKER_URL": broker})
-        supervisor.raise_stop_on_signals()
+        supervisor.raise_stop_on_signals()  # from here on, Ctrl-C ends in `finally`, whatever the step
+        site = None
         try:
+            site = demo_site_start(port=jira_port)
+            self._set_up(site)
             self._start(procs, listen=listen)
             self.stdout.write(banner(overview=demo_overview(), home_url=absolute("/"), jira_url=site.fake.url,
                                      broker=broker.split("://")[0] + "://"))  # fmt: skip
@@ -52,8 +50,15 @@ class Command(BaseCommand):
         finally:
             supervisor.ignore_signals()
             procs.stop()
-            site.fake.stop()
+            if site is not None:
+                site.fake.stop()
         self.stdout.write("Stopped.")
+
+    def _set_up(self, site) -> None:
+        tenant = services.demo_tenant_ensure()
+        run = services.demo_jira_connect(tenant=tenant, site_url=site.fake.url, email=site.email, token=site.token)
+        if run.outcome != run.Outcome.SUCCESS:
+            raise CommandError(f"The first sync of the demo tenant failed: {run.error}")
 
     def _start(self, procs: supervisor.Supervisor, *, listen: str) -> None:
         python, manage = sys.executable, str(settings.BASE_DIR / "manage.py")

@@ -26,7 +26,7 @@ class Command(BaseCommand):
                     f"  Admin:    {absolute('/admin/')}",
                     f"  Operator: {services.OPERATOR_USERNAME} / {services.operator_password()}",
                     f"  Tenant:   {tenant.name} → {absolute(tenant.get_absolute_url())}",
-                    "  Jira:     not connected; bin/run starts a fake Jira site and connects it.",
+                    "  Jira:     bin/run starts the fake Jira site and connects this tenant to it.",
                     "",
                 ]
             )
