@@ -165,8 +165,13 @@ def request_detail(request, *, tenant_slug, issue_key):
         "transitions": client.customer_transitions(view.request.issue_key),
         "can_add_participant": "addParticipant" in view.request.actions,
         "can_comment": "addComment" in view.request.actions or not view.request.actions,
+        "draft": request.session.pop(_draft_key(tenant, view.request.issue_key), ""),
     }
     return _no_store(render(request, "portal/request.html", context))
+
+
+def _draft_key(tenant, issue_key: str) -> str:
+    return f"gw.draft.{tenant.pk}.{issue_key}"
 
 
 def _back(tenant, issue_key):
@@ -186,6 +191,10 @@ def comment(request, *, tenant_slug, issue_key):
         )
     except ValueError as exc:
         messages.error(request, str(exc))
+    except jira_errors.JiraTransientError:
+        request.session[_draft_key(tenant, view.request.issue_key)] = request.POST.get("body", "")[:32767]
+        messages.error(request, "The help desk is not answering right now; your comment was not sent. It is kept "
+                       "below: send it again in a minute.")  # fmt: skip
     else:
         messages.success(request, "Your comment was added.")
     return _back(tenant, view.request.issue_key)

@@ -231,3 +231,16 @@ def test_the_pages_need_sign_in(site):
     for url in ("/acme/requests/", "/acme/requests/ITH-1/"):
         response = Client().get(url)
         assert response.status_code == 302 and response["Location"].startswith("/acme/login/?next=")
+
+
+def test_jira_down_while_commenting_keeps_the_comment_to_send_again(site):
+    grace, client = customer_at(site)
+    item = raise_request(site, grace)
+    site.fake.fail(f"{JSM}/request/{item.key}/comment", 503, method="POST")
+    response = client.post(f"/acme/requests/{item.key}/comment/", {"body": "Do not lose me"}, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200 and "your comment was not sent" in html
+    assert (
+        '<textarea id="comment-body" name="body" rows="4" required maxlength="32767">Do not lose me</textarea>' in html
+    )
+    assert "Do not lose me</textarea>" not in client.get(f"/acme/requests/{item.key}/").content.decode()  # used once
