@@ -24,6 +24,10 @@ from django.conf import settings
 from sso_gateway import metrics
 from tenants.jira import errors
 
+RETRY_ALWAYS = frozenset({429, 503})
+RETRY_IDEMPOTENT = frozenset({500, 502, 504})
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
 
 def _sleep(seconds: float) -> None:
     """Module-level so tests can replace it (see tests/tenants/jira/conftest.py)."""
@@ -41,8 +45,8 @@ class RetryPolicy:
     max_wait: float = 60.0
     sleep: Callable[[float], None] | None = None
 
-    def delay(self, attempt: int, response: requests.Response) -> float:
-        hinted = retry_after_seconds(response.headers)
+    def delay(self, attempt: int, response: requests.Response | None) -> float:
+        hinted = retry_after_seconds(response.headers) if response is not None else None
         if hinted is not None:
             return hinted
         return min(self.cap, self.start * 2**attempt) * random.uniform(*self.jitter)  # noqa: S311
@@ -157,16 +161,31 @@ class Transport:
 
     # -- transport
     def request(self, method: str, path: str, *, params=None, json=None, headers=None) -> requests.Response:
-        response = None
+        """429 and 503 are retried for every method (Jira did not act); 500, 502, 504 and a timeout or a
+        refused connection only for idempotent methods, where doing it twice is harmless."""
+        idempotent = method.upper() in IDEMPOTENT
         for attempt in range(self.retry.max_retries + 1):
-            response = self._send(method, path, params=params, json=json, headers=headers)
-            if response.status_code not in (429, 503) or attempt == self.retry.max_retries:
+            last_try = attempt == self.retry.max_retries
+            try:
+                response = self._send(method, path, params=params, json=json, headers=headers)
+            except errors.JiraUnavailable:
+                if not idempotent or last_try or not self._backoff(attempt, None):
+                    raise
+                continue
+            retryable = response.status_code in RETRY_ALWAYS or (
+                idempotent and response.status_code in RETRY_IDEMPOTENT
+            )
+            if not retryable or last_try or not self._backoff(attempt, response):
                 break
-            delay = self.retry.delay(attempt, response)
-            if delay > self.retry.max_wait:
-                break
-            self.retry.wait(delay)
         return self._check(response)
+
+    def _backoff(self, attempt: int, response: requests.Response | None) -> bool:
+        """Wait before the next attempt; False when the wait asked for is longer than we wait here."""
+        delay = self.retry.delay(attempt, response)
+        if delay > self.retry.max_wait:
+            return False
+        self.retry.wait(delay)
+        return True
 
     def _send(self, method, path, **kwargs) -> requests.Response:
         started = time.perf_counter()

@@ -21,10 +21,6 @@ DESKS = "/rest/servicedeskapi/servicedesk"
 SEARCH = "/rest/api/3/user/search"
 CREATE = "/rest/servicedeskapi/customer"
 TIMEOUT = (1.0, 0.3)  # settings.GATEWAY_HTTP_TIMEOUT in these tests: (connect, read) seconds
-RETRY_IDEMPOTENT_FIX = (
-    "The Jira transport retries only 429/503; a 500/502/504 or a timeout on an idempotent GET fails the "
-    "sync at once. Fix in docs/faults.md ('Jira 500 or timeout during a sync')."
-)
 
 
 def inject(fake, kind: str, path: str, *, times: int | None, method: str | None = None) -> None:
@@ -67,8 +63,8 @@ def sync_now(operator_client, django_capture_on_commit_callbacks):
     [
         "429",
         "503",
-        pytest.param("500", marks=pytest.mark.xfail(strict=True, reason=RETRY_IDEMPOTENT_FIX)),
-        pytest.param("timeout", marks=pytest.mark.xfail(strict=True, reason=RETRY_IDEMPOTENT_FIX)),
+        "500",
+        "timeout",
     ],
 )
 def test_a_sync_rides_out_one_jira_hiccup_with_backoff(kind, tenant, jira, fake_jsm, sync_now, jira_sleeps):
