@@ -13,7 +13,7 @@ import sqlite3
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db import connection as db
 from django.db.models import Q
 from django.utils import timezone
@@ -91,6 +91,10 @@ def service_desks_sync(*, tenant: Tenant, trigger: str = SyncRun.Trigger.SCHEDUL
     except errors.JiraError as exc:
         return _sync_run_finish(run, outcome=SyncRun.Outcome.FAILED, error=str(exc))
     except Exception as exc:
+        if isinstance(exc, DatabaseError):
+            # The connection may be dead (PostgreSQL restarted, connection terminated): drop it so the
+            # failure below is recorded on a fresh one, and the run does not keep its lock.
+            db.close()
         logger.exception("Sync of tenant %s failed unexpectedly", tenant.slug)
         return _sync_run_finish(run, outcome=SyncRun.Outcome.FAILED, error=f"Unexpected error ({type(exc).__name__}).")
     return _sync_run_finish(run, outcome=SyncRun.Outcome.SUCCESS, **counts)

@@ -26,13 +26,6 @@ from tests.faults.services import (
 
 pytestmark = [pytest.mark.timeout(180)]
 
-STUCK_RUN_FIX = (
-    "A sync whose database connection drops mid-run stays RUNNING (its lock) until GATEWAY_SYNC_LOCK_MINUTES, so "
-    "the tenant's next syncs are SKIPPED: the failure record is written on the dead connection. "
-    "Fix in docs/faults.md ('PostgreSQL connection dropped')."
-)
-
-
 @pytest.fixture
 def postgres(transactional_db):
     skip_without_postgres()
@@ -109,7 +102,6 @@ def test_a_worker_whose_connection_drops_mid_task_runs_the_next_task(postgres, t
 
 
 @pytest.mark.worker
-@pytest.mark.xfail(strict=True, reason=STUCK_RUN_FIX)
 def test_a_sync_whose_connection_drops_is_recorded_as_failed_not_left_running(postgres, tmp_path, two_tenants):
     skip_without_worker_env()
     acme, _ = two_tenants
