@@ -155,8 +155,16 @@ GATEWAY_PROVISION_RETRY_CAP = env.int("GATEWAY_PROVISION_RETRY_CAP", default=180
 GATEWAY_PROVISION_QUEUE = env.str("GATEWAY_PROVISION_QUEUE", default="") or None
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # A miss, not a 500, while Redis is down (sso_gateway/cache.py); sessions also live in the database
+    # (one row per signed-in customer, none per anonymous visit; run `manage.py clearsessions` daily).
+    CACHES = {
+        "default": {
+            "BACKEND": "sso_gateway.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -17,10 +17,6 @@ from tests.faults.conftest import publishing_to
 from tests.faults.processes import celery_worker
 from tests.faults.services import skip_without_worker_env, wait_until
 
-REDIS_SESSIONS_FIX = (
-    "Redis down turns every sign-in into a 500: django's RedisCache raises ConnectionError from discovery's "
-    "cache.get and the cache session backend cannot save. Fix in docs/faults.md ('Redis down at sign-in')."
-)
 QUEUE_DOWN_FIX = (
     "Provisioning queued while the broker is down raises kombu OperationalError out of the desk view (a 500) "
     "and the retry is never queued. Fix in docs/faults.md ('Broker down when work is queued')."
@@ -56,7 +52,6 @@ def assert_clear_answer(response) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=REDIS_SESSIONS_FIX)
 def test_sign_in_while_redis_is_down_never_answers_500_and_works_again_when_it_returns(
     tenant, oidc_provider, own_redis, redis_sessions, settings
 ):
