@@ -21,31 +21,32 @@ def ensure_wrk() -> None:
     subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, stdout=subprocess.DEVNULL)  # noqa: S607
 
 
-def start_fakes(args, env: config.Env, logs) -> list[procs.Proc]:
-    idp = procs.start("idp", procs.python("-m", "bench.idp"), env=env.base(BENCH_PEOPLE=str(args.people)),
-                      log_dir=logs, announce=True)  # fmt: skip
+def start_fakes(args, env: config.Env, logs, started: list) -> None:
+    """The identity provider, then (unless the sync is skipped) the Jira site; `started` gets each at once."""
+    idp_env = env.base(BENCH_PEOPLE=str(args.people))
+    started.append(procs.start("idp", procs.python("-m", "bench.idp"), env=idp_env, log_dir=logs, announce=True))
     if "sync" in args.skip:
-        return [idp, None]
+        started.append(None)
+        return
     jsm_argv = procs.python("-m", "bench.jsm", "--desks", str(args.desks), "--latency", str(args.latency))
-    jsm = procs.start("jsm", jsm_argv, env=env.base(BENCH_JSM_TOKEN=env.jsm_token), log_dir=logs, announce=True)
-    return [idp, jsm]
+    jsm_env = env.base(BENCH_JSM_TOKEN=env.jsm_token)
+    started.append(procs.start("jsm", jsm_argv, env=jsm_env, log_dir=logs, announce=True))
 
 
-def start_servers(args, env: config.Env, logs, idp) -> list[procs.Proc]:
+def start_servers(args, env: config.Env, logs, idp, started: list) -> None:
     extra = {"BENCH_IDP_URL": idp.info["base_url"], "BENCH_IDP_CLIENT_ID": idp.info["client_id"]}
     if args.gunicorn_workers:
         extra["GUNICORN_WORKERS"] = str(args.gunicorn_workers)
     gunicorn = procs.python("-m", "gunicorn", "-c", str(config.ROOT / "deploy" / "gunicorn.conf.py"), "bench.wsgi")
-    started = [
-        procs.start("gunicorn", gunicorn, env=env.base(GUNICORN_BIND=f"127.0.0.1:{env.port}", **extra), log_dir=logs),
-        procs.start("gunicorn-peer-db", gunicorn, log_dir=logs,
-                    env=env.base(GUNICORN_BIND=f"127.0.0.1:{env.peer_db_port}", BENCH_PEER_SESSIONS="db", **extra)),
-    ]  # fmt: skip
+    started.append(
+        procs.start("gunicorn", gunicorn, env=env.base(GUNICORN_BIND=f"127.0.0.1:{env.port}", **extra), log_dir=logs)
+    )
+    peer_db_env = env.base(GUNICORN_BIND=f"127.0.0.1:{env.peer_db_port}", BENCH_PEER_SESSIONS="db", **extra)
+    started.append(procs.start("gunicorn-peer-db", gunicorn, env=peer_db_env, log_dir=logs))
     for n in range(args.sync_workers):
         celery = procs.python("-m", "celery", "-A", "bench.worker", "worker", "--pool", "prefork",
                               "-c", str(args.sync_concurrency), "-n", f"bench{n}@%h", "-l", "WARNING")  # fmt: skip
         started.append(procs.start(f"celery-{n}", celery, env=env.base(**extra), log_dir=logs))
-    return started
 
 
 def wait_ready(env: config.Env, workers: int) -> None:
@@ -66,11 +67,11 @@ def main(argv=None) -> int:
     os.environ.update(env.base())
     started: list[procs.Proc] = []
     try:
-        started += start_fakes(args, env, logs)
+        start_fakes(args, env, logs, started)
         idp, jsm = started
         os.environ.update(BENCH_IDP_URL=idp.info["base_url"], BENCH_IDP_CLIENT_ID=idp.info["client_id"])
         prepare(args, env, idp, jsm)
-        started += start_servers(args, env, logs, idp)
+        start_servers(args, env, logs, idp, started)
         wait_ready(env, args.sync_workers)
         report = measure(args, env, idp, jsm, started)
     finally:
@@ -151,10 +152,15 @@ def measure(args, env, idp, jsm, started) -> dict:
 
 
 def machine() -> dict:
+    """Where and on what code the figures were taken (a dirty tree means someone's uncommitted work ran too)."""
     import django
 
+    def git(*argv):
+        return subprocess.run(["git", *argv], cwd=config.ROOT, capture_output=True, text=True).stdout.strip()  # noqa: S603, S607
+
     return {"cpus": os.cpu_count(), "python": platform.python_version(), "django": django.get_version(),
-            "kernel": platform.release()}  # fmt: skip
+            "kernel": platform.release(), "commit": git("rev-parse", "--short", "HEAD"),
+            "uncommitted_files": len(git("status", "--porcelain").splitlines())}  # fmt: skip
 
 
 def write(report: dict) -> None:
