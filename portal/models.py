@@ -35,6 +35,12 @@ class Customer(models.Model):
     jira_account_id = models.CharField("Jira account id", max_length=128, blank=True)
     provisioning = models.CharField(max_length=16, choices=Provisioning.choices, default=Provisioning.PENDING)
     provisioning_error = models.TextField(blank=True)
+    # While RETRYING: the desk the customer came for, and when its retry reached the task queue (empty: the
+    # queue was unreachable; `portal.tasks.customer_provision_resume` queues it again).
+    provisioning_desk = models.ForeignKey(
+        "tenants.ServiceDesk", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provisioning_queued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_login_at = models.DateTimeField(null=True, blank=True)
 

@@ -13,9 +13,10 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.utils import timezone
 
 from portal.models import Customer
+from sso_gateway.queueing import publish_on_commit
 from tenants import selectors, services
 from tenants.jira import errors
 from tenants.jira.client import INTERACTIVE, JiraClient, RetryPolicy
@@ -47,13 +48,13 @@ def customer_provision(*, customer: Customer, service_desk: ServiceDesk) -> Prov
     rules = selectors.organization_rules_active(tenant=service_desk.tenant)
     if _up_to_date(customer=customer, service_desk=service_desk, rules=rules):
         return ProvisionResult(ready=True)
-    already_queued = customer.provisioning == Customer.Provisioning.RETRYING
+    already_queued = customer.provisioning == Customer.Provisioning.RETRYING and customer.provisioning_queued_at
     try:
         customer_provision_now(customer=customer, service_desk=service_desk, retry=INTERACTIVE, rules=rules)
     except errors.JiraTransientError as exc:
         provisioning_mark(customer, Customer.Provisioning.RETRYING, f"Waiting for Jira: {exc}")
         if not already_queued:
-            _queue_retry(customer_id=customer.pk, service_desk_id=service_desk.pk)
+            provisioning_retry_queue(customer_id=customer.pk, service_desk_id=service_desk.pk)
         return ProvisionResult(ready=False, message=SETTING_UP.format(desk=service_desk.project_name))
     except errors.JiraError as exc:
         logger.warning("Provisioning of customer %s in tenant %s failed: %s", customer.pk, customer.tenant_id, exc)
@@ -62,14 +63,24 @@ def customer_provision(*, customer: Customer, service_desk: ServiceDesk) -> Prov
     return ProvisionResult(ready=True)
 
 
-def _queue_retry(*, customer_id: int, service_desk_id: int) -> None:
-    """Queued once the sign-in's transaction commits; GATEWAY_PROVISION_QUEUE picks a dedicated queue."""
+def provisioning_retry_queue(*, customer_id: int, service_desk_id: int) -> None:
+    """Queue the worker's retry once the transaction commits (GATEWAY_PROVISION_QUEUE picks a queue).
+
+    `provisioning_desk` and `provisioning_queued_at` say what is queued and since when; if the broker
+    cannot be reached, `provisioning_queued_at` goes back to empty and `customer_provision_resume`
+    (every few minutes) or the customer's next visit queues it again: nothing the customer did is lost.
+    """
     from portal.tasks import customer_provision_retry
 
+    customers = Customer.objects.filter(pk=customer_id)
+    customers.update(provisioning_desk_id=service_desk_id, provisioning_queued_at=timezone.now())
     queue = settings.GATEWAY_PROVISION_QUEUE
-    options = {"queue": queue} if queue else {}
-    args = (customer_id, service_desk_id)
-    transaction.on_commit(lambda: customer_provision_retry.apply_async(args=args, **options))
+    publish_on_commit(
+        customer_provision_retry,
+        args=(customer_id, service_desk_id),
+        on_failure=lambda exc: customers.update(provisioning_queued_at=None),
+        **({"queue": queue} if queue else {}),
+    )
 
 
 def provisioning_mark(customer: Customer, state: str, error: str) -> None:

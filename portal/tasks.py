@@ -4,12 +4,15 @@ the customer admin). Takes ids; queued with transaction.on_commit by portal/prov
 """
 
 import random
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from portal.models import Customer
-from portal.provisioning import customer_provision_now, provisioning_mark
+from portal.provisioning import customer_provision_now, provisioning_mark, provisioning_retry_queue
 from tenants.jira import errors
 from tenants.jira.client import RetryPolicy
 from tenants.models import ServiceDesk
@@ -43,3 +46,17 @@ def customer_provision_retry(self, customer_id: int, service_desk_id: int) -> st
         provisioning_mark(customer, Customer.Provisioning.FAILED, str(exc))
         return "failed"
     return "done"
+
+
+@shared_task(name="portal.tasks.customer_provision_resume", ignore_result=True)
+def customer_provision_resume() -> int:
+    """Every few minutes (beat): queue again the provisioning retries the broker never took
+    (it was down when the customer came), and those lost since (older than twice the backoff cap)."""
+    stale = timezone.now() - timedelta(seconds=2 * settings.GATEWAY_PROVISION_RETRY_CAP)
+    waiting = Customer.objects.filter(
+        provisioning=Customer.Provisioning.RETRYING, provisioning_desk__isnull=False
+    ).filter(Q(provisioning_queued_at__isnull=True) | Q(provisioning_queued_at__lt=stale))
+    pairs = list(waiting.values_list("pk", "provisioning_desk_id"))
+    for customer_id, service_desk_id in pairs:
+        provisioning_retry_queue(customer_id=customer_id, service_desk_id=service_desk_id)
+    return len(pairs)

@@ -41,8 +41,15 @@ def sync_now(modeladmin, request, queryset):
     path = "pk" if model is Tenant else "tenant_id"
     ids = list(queryset.model.objects.filter(pk__in=queryset.values("pk")).values_list(path, flat=True))
     with_jira = list(Tenant.objects.filter(pk__in=ids, jira__isnull=False).values_list("pk", flat=True))
-    tasks.service_desks_sync_queue(tenant_ids=with_jira, trigger=SyncRun.Trigger.ADMIN)
-    if with_jira:
+    failures = tasks.service_desks_sync_queue(tenant_ids=with_jira, trigger=SyncRun.Trigger.ADMIN)
+    if failures:
+        modeladmin.message_user(
+            request,
+            "The task queue (Redis) is unreachable, so the sync was not started. "
+            "The scheduled sync runs once the queue is back; check the Celery broker.",
+            messages.WARNING,
+        )
+    elif with_jira:
         runs = reverse("admin:tenants_syncrun_changelist")
         modeladmin.message_user(
             request, format_html('Sync started for {} tenant(s); see <a href="{}">Sync runs</a>.', len(with_jira), runs)

@@ -4,11 +4,9 @@
 edited in the admin under Periodic tasks); it fans out one task per active tenant.
 """
 
-from functools import partial
-
 from celery import shared_task
-from django.db import transaction
 
+from sso_gateway.queueing import publish_on_commit
 from tenants import selectors, services
 from tenants.models import SyncRun, Tenant
 
@@ -29,7 +27,13 @@ def service_desks_sync_all(trigger: str = SyncRun.Trigger.SCHEDULE) -> int:
     return len(tenant_ids)
 
 
-def service_desks_sync_queue(*, tenant_ids, trigger: str, **options) -> None:
-    """Queue one sync per tenant once the current transaction commits (options go to apply_async)."""
+def service_desks_sync_queue(*, tenant_ids, trigger: str, **options) -> list[Exception]:
+    """Queue one sync per tenant once the current transaction commits (options go to apply_async).
+
+    Returns the list the broker failures are appended to (filled at once outside a transaction): a
+    sync that could not be queued is not lost, the next scheduled sync covers it.
+    """
+    failures: list[Exception] = []
     for tenant_id in tenant_ids:
-        transaction.on_commit(partial(service_desks_sync_tenant.apply_async, args=(tenant_id, trigger), **options))
+        publish_on_commit(service_desks_sync_tenant, args=(tenant_id, trigger), on_failure=failures.append, **options)
+    return failures

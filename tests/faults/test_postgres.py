@@ -26,6 +26,7 @@ from tests.faults.services import (
 
 pytestmark = [pytest.mark.timeout(180)]
 
+
 @pytest.fixture
 def postgres(transactional_db):
     skip_without_postgres()

@@ -17,15 +17,6 @@ from tests.faults.conftest import publishing_to
 from tests.faults.processes import celery_worker
 from tests.faults.services import skip_without_worker_env, wait_until
 
-QUEUE_DOWN_FIX = (
-    "Provisioning queued while the broker is down raises kombu OperationalError out of the desk view (a 500) "
-    "and the retry is never queued. Fix in docs/faults.md ('Broker down when work is queued')."
-)
-SYNC_NOW_FIX = (
-    "The admin's Sync now with the broker down is a 500 (kombu OperationalError from apply_async in on_commit). "
-    "Fix in docs/faults.md ('Broker down when work is queued')."
-)
-
 
 def provider_for(tenant, fake):
     return IdentityProviderFactory(
@@ -130,7 +121,6 @@ def test_syncs_waiting_in_the_queue_when_redis_crashes_complete_after_it_returns
 
 @pytest.mark.worker
 @pytest.mark.timeout(180)
-@pytest.mark.xfail(strict=True, reason=QUEUE_DOWN_FIX)
 def test_provisioning_queued_while_redis_is_down_is_not_lost(worker_on_own_redis, own_durable_redis, fake_jsm):
     from sso_gateway.celery import app as celery_app
 
@@ -156,7 +146,6 @@ def test_provisioning_queued_while_redis_is_down_is_not_lost(worker_on_own_redis
 
 
 @pytest.mark.django_db(transaction=True)  # on_commit runs inside the request, as in production
-@pytest.mark.xfail(strict=True, reason=SYNC_NOW_FIX)
 def test_sync_now_while_the_broker_is_down_tells_the_admin_instead_of_a_500(tenant, jira, operator_client):
     from django.urls import reverse
 
