@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 # Slugs that would shadow the gateway's own top-level paths.
-RESERVED_SLUGS = frozenset({"admin", "static", "media", "healthz", "readyz", "metrics", "api", "oidc", "accounts"})
+RESERVED_SLUGS = frozenset(
+    {"admin", "static", "media", "healthz", "readyz", "metrics", "api", "oidc", "accounts", "demo-idp"}
+)
 
 
 def validate_outbound_url(value: str) -> None:
