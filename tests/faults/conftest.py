@@ -85,7 +85,7 @@ def publishing_to(broker_url: str):
 
 
 def _reset_pools() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    """Forget the app's pools so the next publish looks them up for the current URL. Never close them: kombu
+    keeps one pool per broker URL for the whole process, and a closed one would fail every later publish."""
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
