@@ -43,14 +43,8 @@ def request_raise(
     """
     if not customer.jira_account_id:
         raise NotProvisioned()
-    temporary_ids = []
-    for upload in form.attachments():
-        upload.seek(0)
-        made = client.attach_temporary_file(
-            desk.jira_id, filename=upload.name, content=upload.read(), content_type=upload.content_type or ""
-        )
-        temporary_ids += [t.id for t in made]
     try:
+        temporary_ids = _upload(client=client, desk=desk, form=form)
         return client.request_create_with_attachments(
             service_desk_id=desk.jira_id,
             request_type_id=request_type_id,
@@ -61,6 +55,18 @@ def request_raise(
     except errors.JiraRequestRejected as exc:
         form.add_error(None, forms.ValidationError(f"The help desk did not accept the request: {exc.message}"))
         return None
+
+
+def _upload(*, client: JiraClient, desk: ServiceDesk, form: RequestForm) -> list[str]:
+    """attachTemporaryFile per file; Jira refusing one (its own size limit: 413) is a form error."""
+    temporary_ids = []
+    for upload in form.attachments():
+        upload.seek(0)
+        made = client.attach_temporary_file(
+            desk.jira_id, filename=upload.name, content=upload.read(), content_type=upload.content_type or ""
+        )
+        temporary_ids += [t.id for t in made]
+    return temporary_ids
 
 
 def request_comment_add(*, client: JiraClient, request: CustomerRequest, customer: Customer, body: str) -> None:

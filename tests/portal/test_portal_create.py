@@ -225,3 +225,16 @@ def test_jira_down_at_submit_keeps_everything_typed_and_says_to_send_again(site)
     site.fake.heal()
     again = client.post(create_url(site, site.hardware), {"summary": "Please keep this", "customfield_10001": "10101"})
     assert again.status_code == 302
+
+
+def test_a_file_over_jiras_own_limit_is_a_message_on_the_form(site, settings, monkeypatch):
+    settings.GATEWAY_UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # the gateway allows more than this Jira site does
+    monkeypatch.setattr("tests.fakes.jsm.handlers_portal.MAX_ATTACHMENT_BYTES", 10)
+    _, client = customer_at(site)
+    big = SimpleUploadedFile("log.txt", b"x" * 11, content_type="text/plain")
+    response = client.post(
+        create_url(site, site.hardware), {"summary": "Kept", "customfield_10001": "10100", "attachment": [big]}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "exceeds the maximum configured attachment size" in html
+    assert 'value="Kept"' in html and site.fake.calls("POST", f"{JSM}/request") == []
