@@ -95,6 +95,7 @@ def prepare(args, env, idp, jsm) -> None:
     redis.Redis.from_url(config.REDIS).flushdb()
     seed.link_tenant_seed(idp=idp.info, client_secret=env.idp_secret, desks=args.desks)
     if jsm is not None:
+        seed.jira_connect(slug=seed.LINK_TENANT, site_url=jsm.info["url"], email=jsm.info["email"], token=env.jsm_token)
         seed.sync_tenants_seed(
             count=args.tenants, site_url=jsm.info["url"], email=jsm.info["email"], token=env.jsm_token
         )
@@ -133,6 +134,13 @@ def measure(args, env, idp, jsm, started) -> dict:
             part, raw["signin"] = web.signin_section(args, driver=driver, urls=endpoints, gunicorn_pid=gunicorn_pid)
         finally:
             driver.close()
+        rows += part
+    if jsm is not None and "portal" not in args.skip:
+        from bench import portal_pages
+
+        print("Portal pages...", flush=True)
+        endpoints = {"gateway": env.base_url, "idp": idp.info["base_url"]}
+        part, raw["portal"] = portal_pages.portal_section(args, urls=endpoints, jsm_url=jsm.info["url"])
         rows += part
     concurrency = args.sync_workers * args.sync_concurrency
     if "sync" not in args.skip:

@@ -30,7 +30,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sync-concurrency", type=int, default=4, help="Pool size per worker (default 4).")
     parser.add_argument("--gunicorn-workers", type=int, help="Default: deploy/gunicorn.conf.py's (2 x CPUs + 1).")
     parser.add_argument("--profile", action="store_true", help="py-spy the gunicorn workers in round 0.")
-    parser.add_argument("--skip", action="append", default=[], choices=["link", "signin", "sync"])
+    parser.add_argument("--skip", action="append", default=[], choices=["link", "signin", "portal", "sync"])
     args = parser.parse_args(argv)
     quick = args.quick
     args.rounds = args.rounds or (2 if quick else 3)

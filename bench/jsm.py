@@ -65,6 +65,8 @@ def main() -> None:
     fake = FakeJSM.start(port=0)
     fake.add_account(email=args.email, token=os.environ["BENCH_JSM_TOKEN"])
     desks_set(fake, args.desks)
+    for n, name in enumerate(["Get IT help", "Request access", "Report a bug"]):  # for the portal pages
+        fake.state.add_request_type(desk_id="1", name=name, group="General" if n < 2 else "Problems")
     if args.latency:
         fake.slow("/", args.latency)
     fake._server.set_app(Control(fake))

@@ -63,6 +63,13 @@ def sync_tenants_seed(*, count: int, site_url: str, email: str, token: str) -> l
     return [tenant.pk for tenant in tenants]
 
 
+def jira_connect(*, slug: str, site_url: str, email: str, token: str) -> None:
+    """The link tenant's Jira connection, for the portal pages (its desks stay those seeded above)."""
+    from tenants.models import JiraConnection, Tenant
+
+    JiraConnection.objects.create(tenant=Tenant.objects.get(slug=slug), site_url=site_url, email=email, api_token=token)
+
+
 def rows_total() -> int:
     """Rows in every table of the database: what an anonymous visit must not change."""
     total = 0

@@ -19,6 +19,7 @@ class Browser:
         self.gateway = http.client.HTTPConnection(urlsplit(gateway).netloc, timeout=30)
         self.idp = http.client.HTTPConnection(urlsplit(idp).netloc, timeout=30)
         self.gateway_netloc = urlsplit(gateway).netloc
+        self.cookies: dict = {}  # the last successful sign-in's (the session cookie), for the portal pages
 
     def get(self, connection, target: str, cookies: dict) -> tuple[int, str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
@@ -51,7 +52,10 @@ class Browser:
         if parts.netloc != self.gateway_netloc:
             return False, "the provider sent the browser elsewhere"
         status, _ = self.get(self.gateway, f"{parts.path}?{parts.query}", cookies)
-        return (True, "") if status == 302 else (False, f"callback answered {status}")
+        if status != 302:
+            return False, f"callback answered {status}"
+        self.cookies = cookies
+        return True, ""
 
 
 def _thread(gateway: str, idp: str, start_path: str, flows: int) -> tuple[list[float], list[str]]:

@@ -46,7 +46,10 @@ def sync_round(
     *, tenants: int, jsm_url: str, latency: float, concurrency: int, timeout: float, celery_pids: list[int]
 ) -> dict:
     from tenants.models import SyncRun
+    from tenants.selectors import tenant_ids_to_sync
     from tenants.tasks import service_desks_sync_all
+
+    tenants = len(tenant_ids_to_sync())  # the sync tenants and the portal's tenant
 
     calls_before, queries_before = jsm_calls(jsm_url), query_counts()
     cpu = sum(procs.tree_cpu_seconds(pid) for pid in celery_pids)
@@ -71,5 +74,6 @@ def sync_round(
         "lower_bound_s": calls * latency / concurrency,
         "queries_per_tenant": queries / tasks if tasks else None,
         "worker_cpu_ms_per_tenant": 1000 * cpu / tenants,
+        "tenants": tenants,
         "outcomes": dict(Counter(runs.values_list("outcome", flat=True))),
     }
