@@ -150,6 +150,8 @@ CELERY_TIMEZONE = "UTC"
 GATEWAY_SYNC_INTERVAL_MINUTES = env.int("GATEWAY_SYNC_INTERVAL_MINUTES", default=30)
 # A running sync older than this is treated as abandoned (its lock is released).
 GATEWAY_SYNC_LOCK_MINUTES = env.int("GATEWAY_SYNC_LOCK_MINUTES", default=15)
+# The largest answer the gateway reads from Jira (JSON pages, attachments), in bytes.
+GATEWAY_JIRA_MAX_RESPONSE_BYTES = env.int("GATEWAY_JIRA_MAX_RESPONSE_BYTES", default=25 * 1024 * 1024)
 # Retries of a 429/503 from Jira inside one call (Atlassian suggests at most 4).
 GATEWAY_JIRA_MAX_RETRIES = env.int("GATEWAY_JIRA_MAX_RETRIES", default=4)
 # Provisioning retries by the worker: attempts, first delay and cap (seconds), optional dedicated queue.

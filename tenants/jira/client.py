@@ -12,7 +12,14 @@ import requests
 from django.conf import settings
 
 from tenants.jira import errors
-from tenants.jira.transport import INTERACTIVE, RetryPolicy, Transport, fetch_cloud_id, scoped_base_url
+from tenants.jira.transport import (
+    INTERACTIVE,
+    RetryPolicy,
+    Transport,
+    fetch_cloud_id,
+    read_bounded,
+    scoped_base_url,
+)
 from tenants.jira.types import (
     Attachment,
     Comment,
@@ -41,7 +48,7 @@ def _media_get(url: str, *, timeout):
     if urlsplit(url).scheme != "https" and not (insecure and urlsplit(url).scheme == "http"):
         raise errors.JiraRequestRejected("Jira sent the attachment from an address the gateway does not follow.")
     try:
-        return requests.get(url, timeout=timeout, allow_redirects=False)
+        return read_bounded(requests.get(url, timeout=timeout, allow_redirects=False, stream=True))
     except requests.RequestException:
         raise errors.JiraUnavailable(
             "Could not download the attachment from Jira; try again in a few minutes."

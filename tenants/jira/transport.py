@@ -107,6 +107,23 @@ def fetch_cloud_id(site_url: str) -> str:
         raise errors.JiraSiteNotFound(f"{site_url} did not say which Jira Cloud site it is (no cloudId).") from None
 
 
+def read_bounded(response: requests.Response) -> requests.Response:
+    """Reads a streamed answer into `response.content`, refusing one larger than GATEWAY_JIRA_MAX_RESPONSE_BYTES:
+    a Jira page is JSON of a few hundred KB at most; an attachment is capped at the same size."""
+    limit = settings.GATEWAY_JIRA_MAX_RESPONSE_BYTES
+    chunks, size = [], 0
+    with response:
+        for chunk in response.iter_content(chunk_size=64 * 1024):
+            size += len(chunk)
+            if size > limit:
+                raise errors.JiraRequestRejected(
+                    f"Jira's answer is larger than {limit // (1024 * 1024)} MB; the gateway does not read it."
+                )
+            chunks.append(chunk)
+    response._content = b"".join(chunks)
+    return response
+
+
 def _connection_error(exc: requests.RequestException, where: str) -> errors.JiraError:
     if isinstance(exc, requests.Timeout):
         return errors.JiraUnavailable(f"Jira at {where} did not answer in time; try again in a few minutes.")
@@ -190,8 +207,10 @@ class Transport:
     def _send(self, method, path, **kwargs) -> requests.Response:
         started = time.perf_counter()
         try:
-            response = self.session.request(
-                method, self.base_url + path, timeout=self.timeout, allow_redirects=False, **kwargs
+            response = read_bounded(
+                self.session.request(
+                    method, self.base_url + path, timeout=self.timeout, allow_redirects=False, stream=True, **kwargs
+                )
             )
         except requests.RequestException as exc:
             metrics.jira_request_observe(

@@ -164,3 +164,15 @@ def test_portal_calls_round_trip(site):
         client.request_create(
             service_desk_id=desk["id"], request_type_id=request_type["id"], field_values={}, on_behalf_of=""
         )
+
+
+def test_an_answer_larger_than_the_cap_is_refused_not_read(jira, fake_jsm, settings):
+    from tenants.jira.errors import JiraRequestRejected
+    from tenants.services import jira_client
+
+    fake_jsm.state.add_service_desks(40)
+    settings.GATEWAY_JIRA_MAX_RESPONSE_BYTES = 2048
+    with pytest.raises(JiraRequestRejected, match="larger than"):
+        list(jira_client(connection=jira).service_desks())
+    settings.GATEWAY_JIRA_MAX_RESPONSE_BYTES = 1024 * 1024
+    assert len(list(jira_client(connection=jira).service_desks())) == 40
