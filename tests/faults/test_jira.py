@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 DESKS = "/rest/servicedeskapi/servicedesk"
 SEARCH = "/rest/api/3/user/search"
 CREATE = "/rest/servicedeskapi/customer"
-TIMEOUT = (1.0, 0.3)  # settings.GATEWAY_HTTP_TIMEOUT in these tests: (connect, read) seconds
+# settings.GATEWAY_HTTP_TIMEOUT in these tests, (connect, read) seconds: short enough to wait out, long enough
+# that a healthy answer on a busy CI machine never times out (a spurious timeout would be retried too).
+TIMEOUT = (2.0, 1.0)
+LATE = 2.5  # how long a "timeout" fault makes Jira wait before answering
 
 
 def inject(fake, kind: str, path: str, *, times: int | None, method: str | None = None) -> None:
@@ -28,7 +31,7 @@ def inject(fake, kind: str, path: str, *, times: int | None, method: str | None 
     if kind == "429":
         fake.fail(path, 429, times=times, retry_after=3, method=method)
     elif kind == "timeout":
-        fake.slow(path, 1.5, times=times, method=method)
+        fake.slow(path, LATE, times=times, method=method)
     else:
         fake.fail(path, int(kind), times=times, method=method)
 
@@ -77,7 +80,7 @@ def test_a_sync_rides_out_one_jira_hiccup_with_backoff(kind, tenant, jira, fake_
     assert (run.outcome, run.desks_seen, run.error) == ("success", 3, "")
     assert '<td class="field-outcome">Succeeded</td>' in admin_page
     # The failed page and its retry (a timed-out call is logged by the fake once its delay is over).
-    wait_until(lambda: len(fake_jsm.calls("GET", DESKS)) == 2, what="two calls for the first page", seconds=5)
+    wait_until(lambda: len(fake_jsm.calls("GET", DESKS)) == 2, what="two calls for the first page", seconds=10)
     assert len(jira_sleeps) == 1
     if kind == "429":
         assert jira_sleeps == [3.0]  # Retry-After honoured
@@ -168,7 +171,7 @@ def test_provisioning_through_a_jira_fault_is_retried_with_backoff_and_never_dup
     # At the sign-in and at the worker's first attempt Jira failed; each try is in the fake's log (a timed-out
     # one once its delay is over), then one search that worked.
     searches = lambda: [call.status for call in fake_jsm.calls("GET", SEARCH)]  # noqa: E731
-    wait_until(lambda: len(searches()) >= 3 and searches()[-1] == 200, what="the searches", seconds=5)
+    wait_until(lambda: len(searches()) >= 3 and searches()[-1] == 200, what="the searches", seconds=10)
     if kind != "timeout":  # a timed-out search is answered 200 late, after the gateway stopped listening
         assert searches().count(200) == 1
     assert len(countdowns) == 1 and countdowns[0] >= 30 * 0.7  # GATEWAY_PROVISION_RETRY_START, jittered
@@ -183,7 +186,7 @@ def test_provisioning_through_a_jira_fault_is_retried_with_backoff_and_never_dup
 def test_a_create_that_timed_out_but_happened_in_jira_is_found_not_created_twice(
     customer, desk, fake_jsm, django_capture_on_commit_callbacks
 ):
-    fake_jsm.slow(CREATE, 1.0, times=1, method="POST")  # Jira creates the customer, but after our timeout
+    fake_jsm.slow(CREATE, LATE, times=1, method="POST")  # Jira creates the customer, but after our timeout
     with django_capture_on_commit_callbacks() as queued:
         page = signed_in(customer).get("/acme/portal/5/")
     assert "setting up your access" in page.content.decode()
