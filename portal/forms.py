@@ -24,10 +24,6 @@ from tenants.jira.types import RequestTypeField
 TEXT_MAX = 255  # summary and single-line text fields
 PARAGRAPH_MAX = 32767  # Jira's limit for multi-line text
 LABEL_MAX = 255
-DEFAULT_TYPES = (
-    "png jpg jpeg gif webp bmp pdf txt log csv json xml md doc docx xls xlsx ppt pptx odt ods odp rtf zip eml"
-)
-
 KINDS = ("text", "paragraph", "select", "radio", "multiselect", "checkbox", "number", "date", "datetime", "url")
 KINDS += ("labels", "attachment")
 
@@ -57,9 +53,9 @@ def field_kind(meta: RequestTypeField) -> str:
 
 def upload_limits() -> tuple[int, int, set[str]]:
     """(max bytes per file, max files, allowed extensions): GATEWAY_UPLOAD_MAX_BYTES/_MAX_FILES/_TYPES."""
-    max_bytes = int(getattr(settings, "GATEWAY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
-    max_files = int(getattr(settings, "GATEWAY_UPLOAD_MAX_FILES", 5))
-    types = getattr(settings, "GATEWAY_UPLOAD_ALLOWED_TYPES", DEFAULT_TYPES)
+    max_bytes = settings.GATEWAY_UPLOAD_MAX_BYTES
+    max_files = settings.GATEWAY_UPLOAD_MAX_FILES
+    types = settings.GATEWAY_UPLOAD_ALLOWED_TYPES
     names = types.split() if isinstance(types, str) else list(types)
     return max_bytes, max_files, {t.lower().lstrip(".") for t in names}
 

@@ -41,7 +41,7 @@ def client_for(*, tenant: Tenant) -> JiraClient:
 
 
 def _ttl() -> int:
-    return int(getattr(settings, "GATEWAY_JIRA_METADATA_TTL", 300))
+    return settings.GATEWAY_JIRA_METADATA_TTL
 
 
 def _key(tenant: Tenant, *parts: str) -> str:

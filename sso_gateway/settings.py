@@ -75,6 +75,13 @@ GATEWAY_HTTP_TIMEOUT = (
 )
 # How long discovery documents and JWKS stay in the cache.
 GATEWAY_OIDC_METADATA_TTL = env.int("GATEWAY_OIDC_METADATA_TTL", default=3600)
+# Portal uploads: the largest file (keep it at or under Jira's attachment limit), files per request, extensions.
+GATEWAY_UPLOAD_MAX_BYTES = env.int("GATEWAY_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+GATEWAY_UPLOAD_MAX_FILES = env.int("GATEWAY_UPLOAD_MAX_FILES", default=5)
+GATEWAY_UPLOAD_ALLOWED_TYPES = env.str(
+    "GATEWAY_UPLOAD_ALLOWED_TYPES",
+    default="png jpg jpeg gif webp bmp pdf txt log csv json xml md doc docx xls xlsx ppt pptx odt ods odp rtf zip eml",
+)
 # Atlassian's API gateway, where service accounts' scoped tokens work (/ex/jira/<cloudId>/...).
 GATEWAY_ATLASSIAN_API_URL = env.str("GATEWAY_ATLASSIAN_API_URL", default="https://api.atlassian.com").rstrip("/")
 # How long Jira request types and field metadata stay in the cache.

@@ -44,7 +44,7 @@ EXPERIMENTAL = {"X-ExperimentalApi": "opt-in"}
 
 def _media_get(url: str, *, timeout):
     """Jira's attachment media URL: https only (plain http only when GATEWAY_ALLOW_INSECURE_HTTP, for tests)."""
-    insecure = getattr(settings, "GATEWAY_ALLOW_INSECURE_HTTP", False)
+    insecure = settings.GATEWAY_ALLOW_INSECURE_HTTP
     if urlsplit(url).scheme != "https" and not (insecure and urlsplit(url).scheme == "http"):
         raise errors.JiraRequestRejected("Jira sent the attachment from an address the gateway does not follow.")
     try:
