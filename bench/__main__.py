@@ -86,10 +86,9 @@ def prepare(args, env, idp, jsm) -> None:
     import django
     import redis
 
-    config_db = config.DB_NAME
     from bench import seed
 
-    seed.database_recreate(name=config_db, admin_dsn=f"{config.PG}/postgres")
+    seed.database_recreate(name=config.DB_NAME, admin_dsn=f"{config.PG}/postgres")
     django.setup()
     seed.migrate()
     redis.Redis.from_url(config.REDIS).flushdb()
@@ -102,44 +101,18 @@ def prepare(args, env, idp, jsm) -> None:
 
 
 def measure(args, env, idp, jsm, started) -> dict:
-    from bench import seed, web, workers
-    from bench.signin import Driver
+    """Every section in turn; memory is read after the sign-ins and the full sync, before the smaller sync."""
+    from bench import workers
 
     pids = {proc.name: proc.pid for proc in started if proc is not None}
-    gunicorn_pid = pids["gunicorn"]
     celery_pids = [pid for name, pid in pids.items() if name.startswith("celery")]
-    link_path = f"/{seed.LINK_TENANT}/portal/1/"
-    urls = {
-        "floor": f"{env.base_url}/bench/floor/",
-        "gateway-link": f"{env.base_url}{link_path}",
-        "gateway-login": f"{env.base_url}/{seed.LINK_TENANT}/login/{seed.PROVIDER_SLUG}/?next={link_path}",
-        "peer": f"{env.base_url}/bench/peer/authenticate/",
-        "peer-db": f"http://127.0.0.1:{env.peer_db_port}/bench/peer/authenticate/",
-    }
-    for url in urls.values():  # imports, the discovery cache, database connections
-        for _ in range(10):
-            procs.requests.get(url, allow_redirects=False, timeout=10)
-    baseline = workers.memory_snapshot(gunicorn_pid=gunicorn_pid, celery_pids=celery_pids)
-    rows, raw = [], {}
-    if "link" not in args.skip:
-        print("Link to IdP (wrk)...", flush=True)
-        servers = {side: pids["gunicorn-peer-db" if side == "peer-db" else "gunicorn"] for side in urls}
-        part, raw["link"] = web.link_section(args, urls=urls, servers=servers)
-        rows += part
-    if "signin" not in args.skip:
-        print("Sign-in...", flush=True)
-        driver = Driver(processes=4, threads=max(1, args.clients // 4))
-        try:
-            endpoints = {"gateway": env.base_url, "idp": idp.info["base_url"]}
-            part, raw["signin"] = web.signin_section(args, driver=driver, urls=endpoints, gunicorn_pid=gunicorn_pid)
-        finally:
-            driver.close()
-        rows += part
+    endpoints = {"gateway": env.base_url, "idp": idp.info["base_url"]}
+    baseline = workers.memory_snapshot(gunicorn_pid=pids["gunicorn"], celery_pids=celery_pids)
+    rows, raw = measure_web(args, env, pids, endpoints)
     if jsm is not None and "portal" not in args.skip:
         from bench import portal_pages
 
         print("Portal pages...", flush=True)
-        endpoints = {"gateway": env.base_url, "idp": idp.info["base_url"]}
         part, raw["portal"] = portal_pages.portal_section(args, urls=endpoints, jsm_url=jsm.info["url"])
         rows += part
     concurrency = args.sync_workers * args.sync_concurrency
@@ -147,7 +120,7 @@ def measure(args, env, idp, jsm, started) -> dict:
         print("Sync...", flush=True)
         part, raw["sync"] = workers.sync_section(args, jsm=jsm, concurrency=concurrency, celery_pids=celery_pids)
         rows += part
-    part, raw["memory"] = workers.memory_rows(gunicorn_pid=gunicorn_pid, celery_pids=celery_pids, baseline=baseline)
+    part, raw["memory"] = workers.memory_rows(gunicorn_pid=pids["gunicorn"], celery_pids=celery_pids, baseline=baseline)
     rows += part
     if "sync" not in args.skip:
         full = workers.stats.median([r["queries_per_tenant"] for r in raw["sync"]["rounds"]])
@@ -157,6 +130,43 @@ def measure(args, env, idp, jsm, started) -> dict:
         rows += part
     return {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), "params": vars(args),
             "rows": [row.as_dict() for row in rows], "raw": raw, "_rows": rows}  # fmt: skip
+
+
+def link_urls(env) -> dict[str, str]:
+    from bench import seed
+
+    link_path = f"/{seed.LINK_TENANT}/portal/1/"
+    return {
+        "floor": f"{env.base_url}/bench/floor/",
+        "gateway-link": f"{env.base_url}{link_path}",
+        "gateway-login": f"{env.base_url}/{seed.LINK_TENANT}/login/{seed.PROVIDER_SLUG}/?next={link_path}",
+        "peer": f"{env.base_url}/bench/peer/authenticate/",
+        "peer-db": f"http://127.0.0.1:{env.peer_db_port}/bench/peer/authenticate/",
+    }
+
+
+def measure_web(args, env, pids: dict, endpoints: dict) -> tuple[list, dict]:
+    from bench import web
+    from bench.signin import Driver
+
+    urls = link_urls(env)
+    for url in urls.values():  # imports, the discovery cache, database connections
+        for _ in range(10):
+            procs.requests.get(url, allow_redirects=False, timeout=10)
+    rows, raw = [], {}
+    if "link" not in args.skip:
+        print("Link to IdP (wrk)...", flush=True)
+        servers = {side: pids["gunicorn-peer-db" if side == "peer-db" else "gunicorn"] for side in urls}
+        rows, raw["link"] = web.link_section(args, urls=urls, servers=servers)
+    if "signin" not in args.skip:
+        print("Sign-in...", flush=True)
+        driver = Driver(processes=4, threads=max(1, args.clients // 4))
+        try:
+            part, raw["signin"] = web.signin_section(args, driver=driver, urls=endpoints, gunicorn_pid=pids["gunicorn"])
+        finally:
+            driver.close()
+        rows += part
+    return rows, raw
 
 
 def machine() -> dict:
