@@ -1,5 +1,7 @@
 """Writes to customers and the sign-in log."""
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -8,6 +10,8 @@ from providers.models import IdentityProvider
 from sso_gateway import metrics
 from sso_gateway.clientip import client_ip
 from tenants.models import Tenant
+
+logger = logging.getLogger("gateway.signin")
 
 PROFILE_FIELDS = ("email", "first_name", "last_name", "display_name", "groups")
 
@@ -60,5 +64,9 @@ def login_event_record(
         event.reference = reference
     event.save()
     outcome = "test" if is_test else event.outcome
+    logger.info(
+        "sign-in %s ref=%s provider=%s reason=%s", outcome, event.reference, provider.slug if provider else "-",
+        event.reason or "-", extra={"outcome": outcome, "reference": event.reference},
+    )  # fmt: skip
     metrics.SIGNINS.labels(tenant.slug, provider.slug if provider else "-", outcome, event.reason or "-").inc()
     return event

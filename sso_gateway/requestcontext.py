@@ -8,11 +8,17 @@ import contextvars
 import logging
 import re
 import secrets
+import time
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 tenant_var: contextvars.ContextVar[str] = contextvars.ContextVar("tenant", default="-")
 
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+access_logger = logging.getLogger("gateway.request")
+
+
+def outcome_of(status: int) -> str:
+    return "ok" if status < 400 else "client_error" if status < 500 else "server_error"
 
 
 class RequestContextMiddleware:
@@ -24,8 +30,21 @@ class RequestContextMiddleware:
         request.request_id = incoming if _SANE_ID.match(incoming) else secrets.token_hex(8)
         id_token = request_id_var.set(request.request_id)
         tenant_token = tenant_var.set("-")
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            # One line per request; the path without its query string (a callback's query holds a code).
+            access_logger.info(
+                "%s %s %s",
+                request.method,
+                request.path[:200],
+                response.status_code,
+                extra={
+                    "status": response.status_code,
+                    "outcome": outcome_of(response.status_code),
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
         finally:
             request_id_var.reset(id_token)
             tenant_var.reset(tenant_token)

@@ -115,3 +115,14 @@ def test_metrics_count_sign_ins_idp_calls_jira_calls_and_syncs(client, tenant, o
     for name in ("gateway_signins_total", "gateway_idp_request_seconds", "gateway_jira_request_seconds",
                  "gateway_sync_seconds", "gateway_celery_queue_depth"):  # fmt: skip
         assert name in body, name
+
+
+@pytest.mark.django_db
+def test_each_request_is_one_log_line_with_its_outcome_but_no_query(client, caplog):
+    caplog.set_level(logging.INFO, logger="gateway.request")
+    client.get("/acme/oidc/idp/callback/?code=secret-code&state=s", HTTP_X_REQUEST_ID="req-12345678")
+    [record] = [r for r in caplog.records if r.name == "gateway.request"]
+    RequestContextFilter().filter(record)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["outcome"] == "client_error" and line["status"] == 404 and "duration_ms" in line
+    assert "secret-code" not in json.dumps(line) and line["message"].startswith("GET /acme/oidc/idp/callback/")
