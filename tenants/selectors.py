@@ -11,7 +11,12 @@ def tenant_ids_to_sync() -> list[int]:
 
 
 def service_desks_active(*, tenant: Tenant) -> QuerySet[ServiceDesk]:
-    return ServiceDesk.objects.filter(tenant=tenant, is_active=True).order_by("project_name", "jira_id")
+    # select_related: each desk's link is built from its tenant's slug (no query per row).
+    return (
+        ServiceDesk.objects.filter(tenant=tenant, is_active=True)
+        .select_related("tenant")
+        .order_by("project_name", "jira_id")
+    )
 
 
 def sync_run_last(*, tenant: Tenant) -> SyncRun | None:
