@@ -5,6 +5,7 @@ writes in services_requests.py, cached metadata in jsm.py. Every form posts with
 token; every action redirects back to the request page (post/redirect/get) with a message.
 """
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -135,23 +136,28 @@ def request_list(request, *, tenant_slug):
     return _no_store(render(request, "portal/requests.html", context))
 
 
-def _own_request(request, tenant_slug: str, issue_key: str):
-    tenant, customer, redirect_to_sign_in = _signed_in(request, tenant_slug)
-    if redirect_to_sign_in:
-        return None, redirect_to_sign_in
-    client = jsm.client_for(tenant=tenant)
-    view = selectors.request_for_customer(client=client, tenant=tenant, customer=customer, issue_key=issue_key)
-    return (tenant, customer, client, view), None
+def own_request(view_func):
+    """Runs `view_func(request, tenant, customer, client, view, **kwargs)` only for the signed-in customer's own
+    request in this tenant (anything else is a 404, raised by `selectors.request_for_customer`); an anonymous
+    visitor is sent into sign-in, coming back here."""
+
+    @wraps(view_func)
+    def wrapper(request, *, tenant_slug, issue_key, **kwargs):
+        tenant, customer, redirect_to_sign_in = _signed_in(request, tenant_slug)
+        if redirect_to_sign_in:
+            return redirect_to_sign_in
+        client = jsm.client_for(tenant=tenant)
+        view = selectors.request_for_customer(client=client, tenant=tenant, customer=customer, issue_key=issue_key)
+        return view_func(request, tenant, customer, client, view, **kwargs)
+
+    return wrapper
 
 
 @require_GET
 @renders_portal_errors
-def request_detail(request, *, tenant_slug, issue_key):
+@own_request
+def request_detail(request, tenant, customer, client, view):
     """One request (point 5): three Jira calls (request with participants/attachments, comments, transitions)."""
-    found, redirect_to_sign_in = _own_request(request, tenant_slug, issue_key)
-    if redirect_to_sign_in:
-        return redirect_to_sign_in
-    tenant, customer, client, view = found
     email = services.jira_connection_of(tenant=tenant).email
     context = {
         "tenant": tenant,
@@ -180,11 +186,8 @@ def _back(tenant, issue_key):
 
 @require_POST
 @renders_portal_errors
-def comment(request, *, tenant_slug, issue_key):
-    found, redirect_to_sign_in = _own_request(request, tenant_slug, issue_key)
-    if redirect_to_sign_in:
-        return redirect_to_sign_in
-    tenant, customer, client, view = found
+@own_request
+def comment(request, tenant, customer, client, view):
     try:
         services_requests.request_comment_add(
             client=client, request=view.request, customer=customer, body=request.POST.get("body", "")
@@ -202,11 +205,8 @@ def comment(request, *, tenant_slug, issue_key):
 
 @require_POST
 @renders_portal_errors
-def participant(request, *, tenant_slug, issue_key):
-    found, redirect_to_sign_in = _own_request(request, tenant_slug, issue_key)
-    if redirect_to_sign_in:
-        return redirect_to_sign_in
-    tenant, customer, client, view = found
+@own_request
+def participant(request, tenant, customer, client, view):
     email = request.POST.get("email", "").strip()[:254]
     try:
         name = services_requests.request_participant_add(client=client, request=view.request, email=email)
@@ -221,11 +221,8 @@ def participant(request, *, tenant_slug, issue_key):
 
 @require_POST
 @renders_portal_errors
-def transition(request, *, tenant_slug, issue_key):
-    found, redirect_to_sign_in = _own_request(request, tenant_slug, issue_key)
-    if redirect_to_sign_in:
-        return redirect_to_sign_in
-    tenant, customer, client, view = found
+@own_request
+def transition(request, tenant, customer, client, view):
     try:
         name = services_requests.request_transition(
             client=client,
@@ -243,15 +240,12 @@ def transition(request, *, tenant_slug, issue_key):
 
 @require_GET
 @renders_portal_errors
-def attachment(request, *, tenant_slug, issue_key, attachment_id):
+@own_request
+def attachment(request, tenant, customer, client, view, *, attachment_id):
     """A request's file, fetched with the service account's token once ownership is checked; never inline."""
-    found, redirect_to_sign_in = _own_request(request, tenant_slug, issue_key)
-    if redirect_to_sign_in:
-        return redirect_to_sign_in
-    _, _, client, view = found
     listed = next((a for a in view.request.attachments if a.id == attachment_id), None)
     if listed is None:
-        raise RequestNotFound(f"no attachment {attachment_id[:20]!r} on {issue_key}.")
+        raise RequestNotFound(f"no attachment {attachment_id[:20]!r} on {view.request.issue_key}.")
     content, _ = client.request_attachment_content(view.request.issue_key, attachment_id)
     response = HttpResponse(content, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, listed.filename[:200] or "attachment")
