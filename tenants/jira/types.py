@@ -4,6 +4,7 @@ Each `from_api` reads the DTO named in its docstring and ignores fields the gate
 """
 
 from dataclasses import dataclass, field
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -47,27 +48,23 @@ class ServiceDesk:
 
 
 @dataclass(frozen=True)
-class Organization:
+class _IdAndName:
+    """The shape several JSM DTOs share: an id (a string, whatever Jira sends) and a name."""
+
+    id: str
+    name: str
+
+    @classmethod
+    def from_api(cls, data: dict) -> Self:
+        return cls(id=str(data["id"]), name=data.get("name", ""))
+
+
+class Organization(_IdAndName):
     """JSM `OrganizationDTO`."""
 
-    id: str
-    name: str
 
-    @classmethod
-    def from_api(cls, data: dict) -> "Organization":
-        return cls(id=str(data["id"]), name=data.get("name", ""))
-
-
-@dataclass(frozen=True)
-class RequestTypeGroup:
+class RequestTypeGroup(_IdAndName):
     """JSM `RequestTypeGroupDTO`."""
-
-    id: str
-    name: str
-
-    @classmethod
-    def from_api(cls, data: dict) -> "RequestTypeGroup":
-        return cls(id=str(data["id"]), name=data.get("name", ""))
 
 
 @dataclass(frozen=True)
@@ -213,16 +210,8 @@ class TemporaryAttachment:
         return cls(id=str(data["temporaryAttachmentId"]), filename=data.get("fileName", ""))
 
 
-@dataclass(frozen=True)
-class Transition:
+class Transition(_IdAndName):
     """JSM `CustomerTransitionDTO`: a status change that customers may make."""
-
-    id: str
-    name: str
-
-    @classmethod
-    def from_api(cls, data: dict) -> "Transition":
-        return cls(id=str(data["id"]), name=data.get("name", ""))
 
 
 @dataclass(frozen=True)
