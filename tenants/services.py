@@ -11,6 +11,7 @@ on SQLite and PostgreSQL, across processes and workers, and shows in the admin w
 import logging
 import sqlite3
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
@@ -127,47 +128,61 @@ def _sync_run_finish(run: SyncRun, *, outcome: str, error: str = "", **counts) -
     return run
 
 
+class _DeskState(NamedTuple):
+    """What the sync writes of a desk, in the order `before` is read; equal to the stored row when unchanged."""
+
+    project_id: str
+    project_key: str
+    project_name: str
+    portal_url: str
+    is_active: bool
+
+
+def _desk_state(desk: JiraServiceDesk, site_url: str) -> _DeskState:
+    portal_url = f"{site_url}/servicedesk/customer/portal/{desk.id}"
+    return _DeskState(desk.project_id, desk.project_key, desk.project_name, portal_url, True)
+
+
 def service_desks_upsert(*, tenant: Tenant, desks: list[JiraServiceDesk], site_url: str) -> dict[str, int]:
-    """One SELECT, one INSERT … ON CONFLICT DO UPDATE, one UPDATE, whatever the number of desks."""
+    """One SELECT, then at most one INSERT … ON CONFLICT DO UPDATE and two UPDATEs, whatever the number of desks.
+
+    Only new or changed desks (another name, key or portal URL, or inactive and back in Jira) are
+    written in full; the unchanged ones, all of them in most scheduled syncs, only get `last_synced_at`.
+    A write with no row to touch is not sent: the queries depend on what changed, never on how many.
+    """
     now = timezone.now()
-    unique = {desk.id: desk for desk in desks}
+    seen = {desk.id: _desk_state(desk, site_url) for desk in desks}
     before = {
-        row[0]: row[1:]
-        for row in ServiceDesk.objects.filter(tenant=tenant).values_list(
-            "jira_id", "project_id", "project_key", "project_name", "is_active"
-        )
+        row[0]: row[1:] for row in ServiceDesk.objects.filter(tenant=tenant).values_list("jira_id", *_DeskState._fields)
     }
-    rows = [_desk_row(tenant, desk, site_url, now) for desk in unique.values()]
-    _lift_sqlite_variable_limit()
-    ServiceDesk.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["tenant", "jira_id"], update_fields=UPSERT_FIELDS
-    )
+    changed = {key: state for key, state in seen.items() if before.get(key) != state}
+    _desks_write(tenant=tenant, states=changed, now=now)
+    unchanged = [key for key in seen if key not in changed]
+    if unchanged:
+        ServiceDesk.objects.filter(tenant=tenant, jira_id__in=unchanged).update(last_synced_at=now)
+    # Always sent (whether or not `before` shows a vanished desk), so it also catches a desk added
+    # meanwhile by another path, and a sync with fewer desks costs the same queries as one with more.
     vanished = ServiceDesk.objects.filter(tenant=tenant, is_active=True).filter(
         Q(last_synced_at__lt=now) | Q(last_synced_at__isnull=True)
     )
-    deactivated = vanished.update(is_active=False)
     return {
-        "desks_seen": len(unique),
-        "desks_created": sum(1 for key in unique if key not in before),
-        "desks_updated": sum(1 for key, desk in unique.items() if key in before and before[key] != _desk_state(desk)),
-        "desks_deactivated": deactivated,
+        "desks_seen": len(seen),
+        "desks_created": sum(1 for key in changed if key not in before),
+        "desks_updated": sum(1 for key in changed if key in before),
+        "desks_deactivated": vanished.update(is_active=False),
     }
 
 
-def _desk_state(desk: JiraServiceDesk) -> tuple:
-    return (desk.project_id, desk.project_key, desk.project_name, True)
-
-
-def _desk_row(tenant: Tenant, desk: JiraServiceDesk, site_url: str, now) -> ServiceDesk:
-    return ServiceDesk(
-        tenant=tenant,
-        jira_id=desk.id,
-        project_id=desk.project_id,
-        project_key=desk.project_key,
-        project_name=desk.project_name,
-        portal_url=f"{site_url}/servicedesk/customer/portal/{desk.id}",
-        is_active=True,
-        last_synced_at=now,
+def _desks_write(*, tenant: Tenant, states: dict[str, _DeskState], now) -> None:
+    """Insert or update these desks in one statement (none sent for no desk)."""
+    if not states:
+        return
+    _lift_sqlite_variable_limit()
+    rows = [
+        ServiceDesk(tenant=tenant, jira_id=key, last_synced_at=now, **state._asdict()) for key, state in states.items()
+    ]
+    ServiceDesk.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["tenant", "jira_id"], update_fields=UPSERT_FIELDS
     )
 
 

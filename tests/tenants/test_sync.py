@@ -45,6 +45,63 @@ def test_vanished_desks_become_inactive_and_come_back(tenant, jira, fake_jsm):
     assert set(active(tenant)) == {"1", "2", "3"} and run.desks_updated == 1
 
 
+def _desk_writes(captured) -> list[str]:
+    """The statements of a sync that wrote service desk rows, by their first word."""
+    sqls = [q["sql"] for q in captured.captured_queries if "tenants_servicedesk" in q["sql"]]
+    return [sql.split()[0].upper() for sql in sqls if not sql.lstrip().upper().startswith("SELECT")]
+
+
+def test_an_unchanged_resync_rewrites_no_desk_but_marks_every_one_seen(tenant, jira, fake_jsm):
+    fake_jsm.state.add_service_desks(3)
+    sync(tenant)
+    before = dict(ServiceDesk.objects.filter(tenant=tenant).values_list("jira_id", "last_synced_at"))
+    with CaptureQueriesContext(connection) as captured:
+        run = sync(tenant)
+    assert (run.desks_seen, run.desks_created, run.desks_updated, run.desks_deactivated) == (3, 0, 0, 0)
+    assert "INSERT" not in _desk_writes(captured)  # no upsert of unchanged rows
+    after = dict(ServiceDesk.objects.filter(tenant=tenant).values_list("jira_id", "last_synced_at"))
+    assert set(after) == set(before) and all(after[key] > before[key] for key in before)
+    assert set(active(tenant)) == set(before)
+
+
+def test_only_the_changed_desk_is_upserted_and_counted(tenant, jira, fake_jsm):
+    fake_jsm.state.add_service_desks(3)
+    sync(tenant)
+    fake_jsm.state.service_desks["2"]["projectName"] = "Renamed"
+    fake_jsm.state.service_desks["3"]["projectKey"] = "NEWKEY"
+    with CaptureQueriesContext(connection) as captured:
+        run = sync(tenant)
+    assert (run.desks_created, run.desks_updated, run.desks_deactivated) == (0, 2, 0)
+    assert _desk_writes(captured).count("INSERT") == 1
+    desks = {d.jira_id: d for d in ServiceDesk.objects.filter(tenant=tenant)}
+    assert (desks["2"].project_name, desks["3"].project_key) == ("Renamed", "NEWKEY")
+    assert desks["1"].last_synced_at == desks["2"].last_synced_at == desks["3"].last_synced_at
+
+
+def test_a_desk_made_inactive_or_with_another_portal_url_is_rewritten(tenant, jira, fake_jsm):
+    """Same name and key in Jira, but the stored row differs: the sync repairs it, it is not "unchanged"."""
+    fake_jsm.state.add_service_desks(3)
+    sync(tenant)
+    ServiceDesk.objects.filter(tenant=tenant, jira_id="1").update(is_active=False)
+    ServiceDesk.objects.filter(tenant=tenant, jira_id="2").update(portal_url="https://old.example/portal/2")
+    run = sync(tenant)
+    assert (run.desks_created, run.desks_updated, run.desks_deactivated) == (0, 2, 0)
+    assert set(active(tenant)) == {"1", "2", "3"}
+    desk = ServiceDesk.objects.get(tenant=tenant, jira_id="2")
+    assert desk.portal_url == f"{fake_jsm.url}/servicedesk/customer/portal/2"
+
+
+def test_new_changed_unchanged_and_vanished_desks_in_one_sync(tenant, jira, fake_jsm):
+    fake_jsm.state.add_service_desks(3)
+    sync(tenant)
+    fake_jsm.state.service_desks.pop("1")
+    fake_jsm.state.service_desks["2"]["projectName"] = "Renamed"
+    fake_jsm.state.add_service_desk(name="New", key="NEW", desk_id="9")
+    run = sync(tenant)
+    assert (run.desks_seen, run.desks_created, run.desks_updated, run.desks_deactivated) == (3, 1, 1, 1)
+    assert active(tenant) == {"2": "Renamed", "3": "Desk 2", "9": "New"}
+
+
 def test_a_failed_sync_keeps_the_last_good_list_and_records_the_error(tenant, jira, fake_jsm):
     fake_jsm.state.add_service_desks(2)
     sync(tenant)
