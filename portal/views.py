@@ -20,7 +20,10 @@ from providers.oidc.errors import DeskUnavailable, DeskUnknown
 from providers.oidc.pages import renders_sign_in_errors
 from providers.oidc.views import sign_in_redirect
 from providers.selectors import tenant_get_active
+from sso_gateway.localcache import LocalCache
 from tenants.models import ServiceDesk, Tenant
+
+_desks = LocalCache("service desks by tenant and Jira id")
 
 
 @require_GET
@@ -47,9 +50,19 @@ def account(request, *, tenant_slug):
     return response
 
 
-def desk_get(*, tenant: Tenant, desk_id: str) -> ServiceDesk:
-    """Unknown desk: 404; a desk Jira no longer has (or an admin switched off): 410."""
-    service_desk = ServiceDesk.objects.filter(tenant=tenant, jira_id=desk_id).select_related("tenant").first()
+def desk_get(*, tenant: Tenant, desk_id: str, cached: bool = False) -> ServiceDesk:
+    """Unknown desk: 404; a desk Jira no longer has (or an admin switched off): 410.
+
+    `cached`: from this process's cache of a few seconds (sso_gateway/localcache.py), for the
+    anonymous visit that only starts a sign-in; the page itself reads the desk afresh.
+    """
+
+    def load() -> ServiceDesk | None:
+        if len(desk_id) > ServiceDesk._meta.get_field("jira_id").max_length:
+            return None
+        return ServiceDesk.objects.filter(tenant=tenant, jira_id=desk_id).select_related("tenant").first()
+
+    service_desk = _desks.get_or_load((tenant.pk, desk_id), load) if cached else load()
     if service_desk is None:
         raise DeskUnknown(f"no service desk {desk_id[:32]!r} at this tenant.")
     if not service_desk.is_active:
@@ -66,10 +79,11 @@ def desk(request, *, tenant_slug, desk_id):
     Until provisioning is done the page says access is being set up and lists nothing to raise.
     """
     tenant = tenant_get_active(slug=tenant_slug)
-    service_desk = desk_get(tenant=tenant, desk_id=desk_id)
     customer = customer_get(request, tenant=tenant)
     if customer is None:
+        service_desk = desk_get(tenant=tenant, desk_id=desk_id, cached=True)
         return sign_in_redirect(request, tenant=tenant, next_path=service_desk.get_absolute_url())
+    service_desk = desk_get(tenant=tenant, desk_id=desk_id)
     access.desk_check(customer=customer, desk=service_desk)
     provisioning = customer_provision(customer=customer, service_desk=service_desk)
     catalogue = jsm.catalogue(tenant=tenant, desk=service_desk) if provisioning.ready else None

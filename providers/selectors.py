@@ -1,27 +1,44 @@
-"""Reads of tenants and identity providers for the sign-in flow.
+"""Reads of tenants and identity providers for the sign-in flow and the portal.
 
-Each read is fresh from the database: an admin's edit (or `tenant_config apply`) takes effect
-on the next request, with no restart and no process-local cache to invalidate.
+Every anonymous visit reads them, so each process keeps what it read for a few seconds
+(`sso_gateway.localcache`, `GATEWAY_CONFIG_CACHE_SECONDS`): an admin's edit (or `tenant_config
+apply`) takes effect without a restart, at once in the process that saved it and within those
+seconds in the others. The instances are shared between requests: read them, never change them.
 """
 
 from providers.models import IdentityProvider
 from providers.oidc.errors import NoProviderConfigured, ProviderUnavailable, TenantUnavailable
+from sso_gateway.localcache import LocalCache
 from tenants.models import Tenant
+
+_active_tenants = LocalCache("active tenants by slug")
+_providers = LocalCache("identity providers by tenant")
 
 
 def tenant_get_active(*, slug: str) -> Tenant:
-    tenant = Tenant.objects.filter(slug=slug, is_active=True).first()
+    tenant = _active_tenants.get_or_load(slug, lambda: Tenant.objects.filter(slug=slug, is_active=True).first())
     if tenant is None:
         raise TenantUnavailable(f"no active tenant {slug[:50]!r}.")
     return tenant
 
 
+def providers_of(*, tenant: Tenant) -> list[IdentityProvider]:
+    """All of the tenant's providers, enabled or not, in the model's order."""
+    return _providers.get_or_load(
+        tenant.pk, lambda: list(IdentityProvider.objects.filter(tenant=tenant).select_related("tenant"))
+    )
+
+
 def providers_enabled(*, tenant: Tenant) -> list[IdentityProvider]:
-    return list(IdentityProvider.objects.filter(tenant=tenant, is_enabled=True).select_related("tenant"))
+    return [provider for provider in providers_of(tenant=tenant) if provider.is_enabled]
+
+
+def provider_get(*, tenant: Tenant, slug: str) -> IdentityProvider | None:
+    return next((provider for provider in providers_of(tenant=tenant) if provider.slug == slug), None)
 
 
 def provider_get_enabled(*, tenant: Tenant, slug: str) -> IdentityProvider:
-    provider = IdentityProvider.objects.filter(tenant=tenant, slug=slug).select_related("tenant").first()
+    provider = provider_get(tenant=tenant, slug=slug)
     if provider is None or not provider.is_enabled:
         raise ProviderUnavailable(f"identity provider {slug[:50]!r} is unknown or disabled at this tenant.")
     return provider

@@ -2,7 +2,7 @@
 
 The gateway caches what it can fetch again (discovery documents, JWKS, JSM metadata) and counts
 rate limits there. While Redis is unreachable: reads miss, writes are dropped, `incr` raises
-ValueError (django-ratelimit then starts counting from one: limits fail open), and a warning is
+ValueError (the rate limits of providers/oidc/limits.py then fail open), and a warning is
 logged at most once a minute per process. Sessions are kept by the `cached_db` engine in the
 database, so signed-in customers stay signed in (settings.py).
 """
@@ -20,7 +20,7 @@ DOWN = (RedisConnectionError, RedisTimeoutError)
 _last_warning = 0.0
 
 
-def _warn(operation: str, exc: Exception) -> None:
+def warn(operation: str, exc: Exception) -> None:
     global _last_warning
     now = time.monotonic()
     if now - _last_warning > 60:
@@ -37,7 +37,7 @@ def _degrades_to(fallback):
             try:
                 return method(self, *args, **kwargs)
             except DOWN as exc:
-                _warn(method.__name__, exc)
+                warn(method.__name__, exc)
                 return fallback(*args, **kwargs) if callable(fallback) else fallback
 
         return wrapper
@@ -64,5 +64,5 @@ class ResilientRedisCache(RedisCache):
         try:
             return super().incr(key, delta, version)
         except DOWN as exc:
-            _warn("incr", exc)
+            warn("incr", exc)
             raise ValueError("cache unavailable") from exc

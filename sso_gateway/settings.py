@@ -75,6 +75,9 @@ GATEWAY_HTTP_TIMEOUT = (
 )
 # How long discovery documents and JWKS stay in the cache.
 GATEWAY_OIDC_METADATA_TTL = env.int("GATEWAY_OIDC_METADATA_TTL", default=3600)
+# How long each process keeps the tenant, its identity providers, desks and discovery documents it read
+# (sso_gateway/localcache.py): an edit in another process is seen within this many seconds; 0 turns it off.
+GATEWAY_CONFIG_CACHE_SECONDS = env.float("GATEWAY_CONFIG_CACHE_SECONDS", default=5.0)
 # Portal uploads: the largest file (keep it at or under Jira's attachment limit), files per request, extensions.
 GATEWAY_UPLOAD_MAX_BYTES = env.int("GATEWAY_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 GATEWAY_UPLOAD_MAX_FILES = env.int("GATEWAY_UPLOAD_MAX_FILES", default=5)
@@ -189,13 +192,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# --- Abuse: rate limits on sign-in starts and callbacks (django-ratelimit) and admin lockout (django-axes).
+# --- Abuse: rate limits on sign-in starts and callbacks (providers/oidc/limits.py) and admin lockout (django-axes).
 # The header your reverse proxy sets to the client's address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
 GATEWAY_CLIENT_IP_HEADER = env.str("GATEWAY_CLIENT_IP_HEADER", default="")
-# django-ratelimit rates ("60/m", "1000/h"); empty switches that limit off.
+# Rates ("60/m", "1000/h", "10/5m"); empty switches that limit off. Checked at start (manage.py check).
 GATEWAY_RATE_SIGNIN_PER_IP = env.str("GATEWAY_RATE_SIGNIN_PER_IP", default="60/m")
 GATEWAY_RATE_SIGNIN_PER_TENANT = env.str("GATEWAY_RATE_SIGNIN_PER_TENANT", default="3000/m")
-RATELIMIT_IP_META_KEY = "sso_gateway.clientip.client_ip"
 # Bearer token for /metrics; empty: only loopback may scrape.
 GATEWAY_METRICS_TOKEN = env.str("GATEWAY_METRICS_TOKEN", default="")
 INSTALLED_APPS += ["axes"]

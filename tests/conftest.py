@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from providers.oidc import discovery
+from sso_gateway import localcache
 from sso_gateway.celery import app as celery_app
 from tests.factories import TenantFactory, TenantMembershipFactory, UserFactory
 
@@ -13,8 +15,10 @@ pytest_plugins = ["tests.fakes.oidc.fixtures", "tests.fakes.panva.fixtures", "te
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
-    # Discovery documents and JWKS are cached by URL, and a fake's port can come round again.
+    # Discovery documents and JWKS are cached by URL, and a fake's port can come round again; the
+    # per-process cache of tenants, providers and desks must not carry rows a rolled-back test made.
     cache.clear()
+    localcache.clear_all()
     # Tests never reach the internet; local fakes listen on plain http://127.0.0.1.
     settings.GATEWAY_ALLOW_INSECURE_HTTP = True
     settings.GATEWAY_BASE_URL = "http://testserver"
@@ -56,3 +60,20 @@ def admin_client_for(tenant, *, role="admin", username=None):
     client.force_login(membership.user)
     client.user = membership.user
     return client
+
+
+FACTORY_ISSUER = "https://idp.example"
+
+
+@pytest.fixture
+def factory_idp_discovered():
+    """The factories' providers (https://idp.example) as if their discovery document had been fetched,
+    so a sign-in start at them reaches the redirect to `/authorize` without any network."""
+    metadata = {
+        "issuer": FACTORY_ISSUER,
+        "authorization_endpoint": f"{FACTORY_ISSUER}/authorize",
+        "token_endpoint": f"{FACTORY_ISSUER}/token",
+        "jwks_uri": f"{FACTORY_ISSUER}/jwks",
+    }
+    cache.set(discovery._key("discovery", f"{FACTORY_ISSUER}/.well-known/openid-configuration"), metadata, None)
+    return f"{FACTORY_ISSUER}/authorize"

@@ -3,7 +3,9 @@
 mozilla-django-oidc has neither discovery (its issues #280, #414) nor a key cache (#324: it
 fetches the JWKS on every login). Here both live in Django's cache for
 `GATEWAY_OIDC_METADATA_TTL` seconds, keyed by URL: a provider whose domain or discovery URL
-is edited in the admin is read afresh on the next request, without a restart.
+is edited in the admin is read afresh on the next request, without a restart. In front of the
+shared cache, each process keeps what it read for `GATEWAY_CONFIG_CACHE_SECONDS`
+(sso_gateway/localcache.py), so a warm sign-in start or callback makes no round trip to Redis.
 """
 
 import hashlib
@@ -16,11 +18,14 @@ from django.core.exceptions import ValidationError
 from providers.models import IdentityProvider
 from providers.oidc import http
 from providers.oidc.errors import ProviderMisbehaved
+from sso_gateway.localcache import LocalCache
 from tenants.validators import validate_outbound_url
 
 REQUIRED = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
 JWKS_REFRESH_INTERVAL = 10
 ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint", "end_session_endpoint")
+
+_local = LocalCache("discovery documents and JWKS by URL")
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,10 @@ def _ttl() -> int:
 
 def metadata_get(*, provider: IdentityProvider) -> Metadata:
     url = provider.resolved_discovery_url()
+    return _local.get_or_load(_key("discovery", url), lambda: _metadata_shared(url))
+
+
+def _metadata_shared(url: str) -> Metadata:
     cached = cache.get(_key("discovery", url))
     if cached is None:
         cached = _metadata_parse(http.get_json(url, what="discovery document"), discovery_url=url)
@@ -87,9 +96,15 @@ def jwks_get(*, metadata: Metadata, refresh: bool = False) -> list[dict]:
     key = _key("jwks", metadata.jwks_uri)
     if refresh and not cache.add(f"{key}.refreshed", True, JWKS_REFRESH_INTERVAL):
         refresh = False
+    if refresh:
+        _local.forget(key)
+    return _local.get_or_load(key, lambda: _jwks_shared(key, metadata.jwks_uri, refresh=refresh))
+
+
+def _jwks_shared(key: str, url: str, *, refresh: bool) -> list[dict]:
     keys = None if refresh else cache.get(key)
     if keys is None:
-        document = http.get_json(metadata.jwks_uri, what="JWKS")
+        document = http.get_json(url, what="JWKS")
         keys = document.get("keys")
         if not isinstance(keys, list) or not all(isinstance(item, dict) for item in keys):
             raise ProviderMisbehaved("JWKS document has no list of keys.", reason="jwks_invalid")

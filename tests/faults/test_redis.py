@@ -167,3 +167,28 @@ def test_sync_now_while_the_broker_is_down_tells_the_admin_instead_of_a_500(tena
     page = response.content.decode()
     messages = page[page.index('class="messagelist"') :].split("</ul>")[0].lower()
     assert "queue" in messages  # a warning that says the task queue is unreachable, not "Sync started"
+
+
+@pytest.mark.django_db
+def test_rate_limits_count_in_one_redis_round_trip_and_fail_open_while_redis_is_down(
+    tenant, oidc_provider, own_redis, redis_sessions, settings, monkeypatch
+):
+    import redis
+    from redis.client import Pipeline
+
+    settings.DEBUG = False
+    redis_sessions(own_redis)
+    settings.GATEWAY_RATE_SIGNIN_PER_IP, settings.GATEWAY_RATE_SIGNIN_PER_TENANT = "3/m", "100/m"
+    idp = provider_for(tenant, oidc_provider)
+    round_trips = []
+    execute = Pipeline.execute
+    monkeypatch.setattr(Pipeline, "execute", lambda self, **kw: round_trips.append(len(self)) or execute(self, **kw))
+    statuses = [Client().get(idp.login_path()).status_code for _ in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    assert round_trips == [4, 4, 4, 4]  # INCR and EXPIRE of the IP's and the tenant's counters, together
+    counters = redis.Redis.from_url(own_redis.url(0)).keys("*gw.rl.*")
+    assert len(counters) == 2
+    assert all(0 < redis.Redis.from_url(own_redis.url(0)).ttl(key) <= 61 for key in counters)
+
+    own_redis.kill()
+    assert [Client(raise_request_exception=False).get(idp.login_path()).status_code for _ in range(2)] == [302, 302]

@@ -17,7 +17,8 @@ def signed_in(customer, client=None):
 
 
 @pytest.fixture
-def customer(tenant):
+def customer(tenant, factory_idp_discovered):
+    """A customer of the tenant's one provider, "sso" (a factory provider: anonymous pages start its sign-in)."""
     provider = IdentityProviderFactory(tenant=tenant, slug="sso", name="Acme SSO")
     return CustomerFactory(
         provider=provider,

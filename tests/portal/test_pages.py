@@ -5,6 +5,7 @@ from django.test import Client
 
 from portal import sessions
 from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory
+from tests.fakes.oidc.driver import sign_in_started
 from tests.portal.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -12,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_account_page_needs_sign_in_and_keeps_the_way_back(customer):
     response = Client().get("/acme/account/")
-    assert response.status_code == 302
-    assert response["Location"] == "/acme/login/?next=%2Facme%2Faccount%2F"
+    tx = sign_in_started(response)
+    assert (tx.provider_id, tx.next_path) == (customer.provider_id, "/acme/account/")
 
 
 def test_the_account_page_shows_who_is_signed_in_and_a_sign_out_button(customer):
@@ -28,7 +29,7 @@ def test_a_session_at_one_tenant_means_nothing_at_another(customer, other_tenant
     IdentityProviderFactory(tenant=other_tenant, slug="globex-sso")
     assert client.get("/acme/account/").status_code == 200
     response = client.get("/globex/account/")
-    assert response.status_code == 302 and response["Location"].startswith("/globex/login/")
+    assert sign_in_started(response).tenant_id == other_tenant.pk
 
 
 def test_a_session_entry_forged_for_another_customer_is_ignored(customer, tenant):
@@ -50,7 +51,8 @@ def test_disabling_the_provider_or_changing_its_client_ends_the_session(customer
     client = signed_in(customer)
     provider.is_enabled = False
     provider.save()
-    assert client.get("/acme/account/").status_code == 302
+    response = client.get("/acme/account/")  # signed out, and the tenant has no provider left to sign in at
+    assert response.status_code == 404 and b"Sign-in is not set up yet" in response.content
 
 
 def test_sign_out_ends_the_session_and_needs_post(customer):
@@ -110,7 +112,31 @@ def test_an_unknown_desk_is_404_and_an_inactive_desk_410(customer, tenant):
 def test_a_desk_link_sends_an_anonymous_visitor_to_sign_in_keeping_its_provider(customer, tenant):
     ServiceDeskFactory(tenant=tenant, jira_id="3")
     response = Client().get("/acme/portal/3/", {"idp": "sso"})
-    assert response["Location"] == "/acme/login/?next=%2Facme%2Fportal%2F3%2F&idp=sso"
+    assert response["Location"].startswith("https://idp.example/authorize?")
+    tx = sign_in_started(response)
+    assert (tx.provider_id, tx.next_path) == (customer.provider_id, "/acme/portal/3/")
+
+
+def test_with_several_providers_a_desk_link_names_one_or_leads_to_the_choice(customer, tenant):
+    ServiceDeskFactory(tenant=tenant, jira_id="3")
+    partners = IdentityProviderFactory(tenant=tenant, slug="partners")
+    named = Client().get("/acme/portal/3/", {"idp": "partners"})
+    assert sign_in_started(named).provider_id == partners.pk
+    unnamed = Client().get("/acme/portal/3/", {"idp": "nobody"})
+    assert unnamed.status_code == 302 and unnamed.cookies == {}
+    assert unnamed["Location"] == "/acme/login/?next=%2Facme%2Fportal%2F3%2F&idp=nobody"
+    assert b"Sign in with" in Client().get(unnamed["Location"]).content
+
+
+def test_a_desk_link_while_the_provider_is_down_is_a_clear_page(customer, tenant, settings):
+    ServiceDeskFactory(tenant=tenant, jira_id="3")
+    settings.GATEWAY_OIDC_METADATA_TTL = 0
+    provider = customer.provider
+    provider.discovery_url = "http://127.0.0.1:9/.well-known/openid-configuration"
+    provider.save()
+    response = Client().get("/acme/portal/3/")
+    assert response.status_code == 503 and response.cookies == {}
+    assert b"sign-in service" in response.content.lower() or b"try again" in response.content.lower()
 
 
 def test_a_signed_in_customer_sees_the_desk_named_and_themselves(customer, tenant):

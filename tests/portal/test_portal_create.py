@@ -198,12 +198,14 @@ def test_an_unknown_request_type_is_a_404_page(site):
     assert response.status_code == 404 and b"not available" in response.content
 
 
-def test_the_create_form_needs_sign_in_and_csrf(site):
+def test_the_create_form_needs_sign_in_and_csrf(site, factory_idp_discovered):
     from django.test import Client
 
-    response = Client().get(create_url(site, site.question))
-    assert response.status_code == 302 and response["Location"].startswith("/acme/login/")
+    from tests.fakes.oidc.driver import sign_in_started
+
     customer, _ = customer_at(site)
+    response = Client().get(create_url(site, site.question))
+    assert sign_in_started(response).next_path == create_url(site, site.question)
     from tests.portal.conftest import signed_in
 
     strict = signed_in(customer, Client(enforce_csrf_checks=True))

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 
+from providers.oidc import transaction
 from tests.fakes.oidc.provider import FakeOidcProvider
 
 
@@ -49,3 +50,12 @@ def sign_in(client, start_url: str, provider: FakeOidcProvider) -> SignIn:
     """The whole round trip: login URL → provider /authorize → gateway callback. Nothing followed after."""
     start, authorize_url, callback_url = start_sign_in(client, start_url, provider)
     return SignIn(start, authorize_url, callback_url, finish_sign_in(client, callback_url))
+
+
+def sign_in_started(response) -> transaction.Transaction:
+    """Assert that `response` starts a sign-in (302 to a provider with its transaction cookie); its transaction."""
+    assert response.status_code == 302, f"{response.status_code}, not a sign-in start"
+    query = parse_qs(urlsplit(response["Location"]).query)
+    state = query["state"][0]
+    cookie = response.cookies[f"{transaction.PREFIX}{state}"]
+    return transaction.unseal(cookie.value)

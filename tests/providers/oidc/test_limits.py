@@ -2,6 +2,8 @@
 
 import pytest
 
+from providers.oidc import limits
+from providers.oidc.limits import Rate, rates_check
 from tests.fakes.oidc.driver import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +38,27 @@ def test_an_empty_rate_switches_the_limit_off(client, idp, settings):
     settings.GATEWAY_RATE_SIGNIN_PER_IP = ""
     settings.GATEWAY_RATE_SIGNIN_PER_TENANT = ""
     assert {client.get(idp.login_path()).status_code for _ in range(70)} == {302}
+
+
+@pytest.mark.parametrize(
+    "value, count, seconds", [("60/m", 60, 60), ("1000/h", 1000, 3600), ("10/5m", 10, 300), ("5/s", 5, 1)]
+)
+def test_rates_are_read_like_django_ratelimits(value, count, seconds):
+    assert Rate.parse(value) == Rate(count, seconds)
+
+
+@pytest.mark.parametrize("value", ["60", "60/minute", "0/m", "-1/m", "ten/m", "60/m/h"])
+def test_a_rate_that_cannot_be_read_is_named_by_manage_py_check(settings, value):
+    settings.GATEWAY_RATE_SIGNIN_PER_TENANT = value
+    errors = rates_check()
+    assert [error.id for error in errors] == ["gateway.E101"]
+    assert "GATEWAY_RATE_SIGNIN_PER_TENANT" in errors[0].msg and value in errors[0].msg
+
+
+def test_the_window_ends_and_counting_starts_again(client, idp, settings, monkeypatch):
+    settings.GATEWAY_RATE_SIGNIN_PER_IP = "2/m"
+    now = [1_800_000_000.0]  # the start of a minute
+    monkeypatch.setattr(limits.time, "time", lambda: now[0])
+    assert [client.get(idp.login_path()).status_code for _ in range(3)] == [302, 302, 429]
+    now[0] += 60
+    assert client.get(idp.login_path()).status_code == 302
