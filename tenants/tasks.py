@@ -7,13 +7,18 @@ edited in the admin under Periodic tasks); it fans out one task per active tenan
 from celery import shared_task
 
 from sso_gateway.queueing import publish_on_commit
-from tenants import selectors, services
+from tenants import crypto, selectors, services
 from tenants.models import SyncRun, Tenant
 
 
 @shared_task(name="tenants.tasks.service_desks_sync_tenant", ignore_result=True)
 def service_desks_sync_tenant(tenant_id: int, trigger: str = SyncRun.Trigger.SCHEDULE) -> str:
-    tenant = Tenant.objects.filter(pk=tenant_id, is_active=True).first()
+    tenants = Tenant.objects.filter(pk=tenant_id, is_active=True)
+    try:
+        # With its Jira connection in the same query (services.jira_connection_of uses it).
+        tenant = tenants.select_related("jira").first()
+    except crypto.SecretUnreadable:
+        tenant = tenants.first()  # the sync reads the connection again and records the failure
     if tenant is None:
         return "tenant gone or inactive"
     return services.service_desks_sync(tenant=tenant, trigger=trigger).outcome

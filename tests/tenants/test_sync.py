@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tenants import services
 from tenants.models import ServiceDesk, SyncRun
-from tenants.tasks import service_desks_sync_all
+from tenants.tasks import service_desks_sync_all, service_desks_sync_tenant
 
 
 def sync(tenant, trigger=SyncRun.Trigger.ADMIN):
@@ -132,6 +132,38 @@ def test_an_abandoned_lock_expires(tenant, jira, fake_jsm, settings):
     assert sync(tenant).outcome == "success"
     stale.refresh_from_db()
     assert stale.outcome == "failed" and "Abandoned" in stale.error
+
+
+def test_the_task_reads_tenant_and_connection_in_one_query_and_locks_with_one_insert(tenant, jira, fake_jsm):
+    fake_jsm.state.add_service_desks(2)
+    sync(tenant)
+    with CaptureQueriesContext(connection) as captured:
+        assert service_desks_sync_tenant(tenant.pk) == "success"
+    sqls = [q["sql"] for q in captured.captured_queries]
+    reads = [sql for sql in sqls if "tenants_jiraconnection" in sql]
+    assert len(reads) == 1 and "tenants_tenant" in reads[0]
+    runs = [sql.split()[0].upper() for sql in sqls if "tenants_syncrun" in sql]
+    assert runs == ["INSERT", "UPDATE"]  # the lock, then the outcome; no expiry of abandoned runs first
+
+
+def test_a_token_no_key_can_read_fails_the_sync_and_releases_the_lock(tenant, jira, fake_jsm, settings):
+    from cryptography.fernet import Fernet
+
+    fake_jsm.state.add_service_desks(2)
+    sync(tenant)
+    settings.GATEWAY_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    assert service_desks_sync_tenant(tenant.pk) == "failed"
+    run = SyncRun.objects.filter(tenant=tenant).first()
+    assert (run.outcome, run.error) == ("failed", "Unexpected error (SecretUnreadable).")
+    assert not SyncRun.objects.filter(tenant=tenant, outcome=SyncRun.Outcome.RUNNING).exists()
+    assert set(active(tenant)) == {"1", "2"}
+
+
+def test_a_fresh_running_sync_is_not_expired_by_the_next_one(tenant, jira, fake_jsm):
+    holder = SyncRun.objects.create(tenant=tenant, outcome=SyncRun.Outcome.RUNNING)
+    assert sync(tenant).outcome == "skipped"
+    holder.refresh_from_db()
+    assert holder.outcome == "running"
 
 
 def _queries_for(tenant, fake, count):
