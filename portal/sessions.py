@@ -26,7 +26,11 @@ def _hash(customer: Customer) -> str:
 
 
 def customer_login(request, *, customer: Customer) -> None:
-    request.session.cycle_key()
+    session = request.session
+    session.keys()  # loads the session: a key the store does not hold is dropped here
+    if session.session_key is not None:
+        session.cycle_key()  # session fixation: a key that existed before sign-in is never kept
+    # A browser without a session gets its first key when the response saves it: one write, not two.
     request.session[_key(customer.tenant_id)] = {"id": customer.pk, "hash": _hash(customer)}
     _cache(request)[customer.tenant_id] = customer
 

@@ -6,13 +6,15 @@ apply`) takes effect without a restart, at once in the process that saved it and
 seconds in the others. The instances are shared between requests: read them, never change them.
 """
 
-from providers.models import IdentityProvider
+from providers.models import AttributeMapping, IdentityProvider
 from providers.oidc.errors import NoProviderConfigured, ProviderUnavailable, TenantUnavailable
+from providers.services import attribute_mapping_ensure
 from sso_gateway.localcache import LocalCache
 from tenants.models import Tenant
 
 _active_tenants = LocalCache("active tenants by slug")
 _providers = LocalCache("identity providers by tenant")
+_mappings = LocalCache("attribute mappings by provider")
 
 
 def tenant_get_active(*, slug: str) -> Tenant:
@@ -42,6 +44,11 @@ def provider_get_enabled(*, tenant: Tenant, slug: str) -> IdentityProvider:
     if provider is None or not provider.is_enabled:
         raise ProviderUnavailable(f"identity provider {slug[:50]!r} is unknown or disabled at this tenant.")
     return provider
+
+
+def attribute_mapping_of(*, provider: IdentityProvider) -> AttributeMapping:
+    """The provider's mapping, created from its preset's defaults if it has none yet."""
+    return _mappings.get_or_load(provider.pk, lambda: attribute_mapping_ensure(provider=provider))
 
 
 def provider_for_email(*, providers: list[IdentityProvider], email: str) -> IdentityProvider | None:

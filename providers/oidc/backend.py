@@ -27,7 +27,7 @@ from providers.oidc import discovery, http, tokens
 from providers.oidc.errors import ProviderMisbehaved, SignInError, TokenExchangeFailed, UserinfoInvalid
 from providers.oidc.mapping import MappedIdentity, claims_map, email_verified_check
 from providers.oidc.transaction import Transaction
-from providers.services import attribute_mapping_ensure
+from providers.selectors import attribute_mapping_of
 from tenants.links import absolute
 
 
@@ -76,7 +76,7 @@ class GatewayOIDCBackend(OIDCAuthenticationBackend):
         verified = VerifiedSignIn(id_claims=id_claims, userinfo=userinfo, claims={**id_claims, **userinfo})
         try:
             self.verify_claims(verified.claims)
-            mapping = attribute_mapping_ensure(provider=self.provider)
+            mapping = attribute_mapping_of(provider=self.provider)
             verified.mapped = claims_map(verified.claims, mapping=mapping, subject=verified.subject)
         except SignInError as exc:
             verified.mapping_error = exc

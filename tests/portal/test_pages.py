@@ -151,3 +151,16 @@ def test_an_inactive_tenant_answers_a_404_page_even_to_a_signed_in_customer(cust
     tenant.save()
     response = client.get("/acme/account/")
     assert response.status_code == 404 and b"not available" in response.content
+
+
+def test_a_session_key_the_store_never_issued_is_not_kept_at_sign_in(customer, rf, settings):
+    """Session fixation with a made-up key: the customer ends up under a key the gateway chose."""
+    from importlib import import_module
+
+    planted = "plantedbyanattacker0123456789abc"
+    request = rf.get("/")
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=planted)
+    sessions.customer_login(request, customer=customer)
+    request.session.save()
+    assert request.session.session_key not in (None, planted)
+    assert sessions.customer_get(request, tenant=customer.tenant) == customer
