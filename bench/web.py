@@ -146,5 +146,5 @@ def signin_section(args, *, driver, urls: dict[str, str], gunicorn_pid: int) -> 
         Row("sign-in", "login events written / login", events, target="1", met=events == 1),
     ]
     p95 = stats.median([r["p95_ms"] for r in results if r["side"] == "gateway"])
-    rows[0].notes.append(f"{ok} sign-ins, {failed} failed; p95 {p95:.0f} ms (4 gateway requests + the provider's)")
+    rows[0].notes.append(f"{ok} sign-ins, {failed} failed; p95 {p95:.0f} ms (2 gateway requests + the provider's)")
     return rows, {"rounds": results, "idp_fetches_during_rounds": fetched, "idp_counts": after}
