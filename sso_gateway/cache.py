@@ -11,7 +11,7 @@ import logging
 import time
 from functools import wraps
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -49,7 +49,21 @@ def _default(key, default=None, *args, **kwargs):
     return default
 
 
+class _ClientReusingRedisCacheClient(RedisCacheClient):
+    """Django builds a `redis.Redis` around the connection pool for every operation; build it once."""
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if index not in clients:
+            clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return clients[index]
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ClientReusingRedisCacheClient
     get = _degrades_to(_default)(RedisCache.get)
     get_many = _degrades_to({})(RedisCache.get_many)
     has_key = _degrades_to(False)(RedisCache.has_key)

@@ -192,3 +192,17 @@ def test_rate_limits_count_in_one_redis_round_trip_and_fail_open_while_redis_is_
 
     own_redis.kill()
     assert [Client(raise_request_exception=False).get(idp.login_path()).status_code for _ in range(2)] == [302, 302]
+
+
+def test_the_cache_builds_its_redis_client_once(own_redis, redis_sessions):
+    from django.core.cache import caches
+
+    redis_sessions(own_redis)
+    cache = caches["default"]
+    cache.set("a", 1)
+    assert cache.get("a") == 1 and cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
+    own_redis.kill()
+    assert cache.get("a") is None  # down: a miss, as before
+    own_redis.start()
+    cache.set("a", 2)
+    assert cache.get("a") == 2  # the same client reconnects
