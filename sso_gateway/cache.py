@@ -64,6 +64,7 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ClientReusingRedisCacheClient
+
     get = _degrades_to(_default)(RedisCache.get)
     get_many = _degrades_to({})(RedisCache.get_many)
     has_key = _degrades_to(False)(RedisCache.has_key)
