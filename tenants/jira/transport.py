@@ -1,4 +1,11 @@
-"""The transport under the Jira client: a configured `requests` session per connection.
+"""The transport under the Jira client: one pooled `requests` session per process, credentials per call.
+
+The session (`shared_session`) is shared by every connection a process talks to, so a worker that
+syncs many tenants of one host (api.atlassian.com for scoped tokens) reuses its connections and TLS
+sessions instead of opening new ones per tenant. It holds nothing of a tenant: each request carries
+its own Basic auth, and cookies are refused, so nothing one tenant's account received is ever sent
+with another's. urllib3's pool is thread-safe (gunicorn threads share it); a forked process builds
+its own session rather than share sockets with its parent.
 
 Every call has (connect, read) timeouts (settings.GATEWAY_HTTP_TIMEOUT), never follows a redirect
 with credentials, authenticates with HTTP Basic (email + API token) and retries 429/503 the way
@@ -9,12 +16,14 @@ Base URL: the site URL for a classic token; `{GATEWAY_ATLASSIAN_API_URL}/ex/jira
 service account's scoped token (../shared/specs/README.md). Shapes: ../shared/specs/*.openapi.json.
 """
 
+import os
 import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http.cookiejar import DefaultCookiePolicy
 from typing import Self
 from urllib.parse import quote, urlsplit
 
@@ -78,6 +87,20 @@ def retry_after_seconds(headers) -> float | None:
         except ValueError:
             return None
     return None
+
+
+_session: tuple[int, requests.Session] | None = None
+
+
+def shared_session() -> requests.Session:
+    """This process's session to Jira (see the module docstring): no auth, no cookies, common headers."""
+    global _session
+    if _session is None or _session[0] != os.getpid():
+        session = requests.Session()
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # refuses every cookie
+        session.headers.update({"Accept": "application/json", "User-Agent": "jsm-sso-gateway"})
+        _session = (os.getpid(), session)
+    return _session[1]
 
 
 def api_gateway_url() -> str:
@@ -148,7 +171,7 @@ def jira_message(response: requests.Response) -> str:
 
 
 class Transport:
-    """One connection's session: send, retry, turn HTTP failures into `errors.py` types."""
+    """One connection's calls over the shared session: send, retry, turn HTTP failures into `errors.py` types."""
 
     def __init__(
         self,
@@ -165,9 +188,8 @@ class Transport:
         self.scoped = scoped
         self.retry = retry or RetryPolicy(max_retries=settings.GATEWAY_JIRA_MAX_RETRIES)
         self.timeout = timeout or settings.GATEWAY_HTTP_TIMEOUT
-        self.session = requests.Session()
-        self.session.auth = (email, str(api_token))
-        self.session.headers.update({"Accept": "application/json", "User-Agent": "jsm-sso-gateway"})
+        self.auth = (email, str(api_token))  # sent with each request, never stored on the shared session
+        self.session = shared_session()
 
     @classmethod
     def for_connection(cls, connection, *, retry: RetryPolicy | None = None) -> Self:
@@ -209,7 +231,13 @@ class Transport:
         try:
             response = read_bounded(
                 self.session.request(
-                    method, self.base_url + path, timeout=self.timeout, allow_redirects=False, stream=True, **kwargs
+                    method,
+                    self.base_url + path,
+                    auth=self.auth,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                    stream=True,
+                    **kwargs,
                 )
             )
         except requests.RequestException as exc:
