@@ -99,3 +99,12 @@ class LoginEventFactory(factory.django.DjangoModelFactory):
 
     tenant = factory.SubFactory(TenantFactory)
     outcome = LoginEvent.Outcome.SUCCESS
+
+
+def provider_at(fake, *, tenant, **fields) -> IdentityProvider:
+    """A generic-OIDC provider of `tenant` registered at a test provider (the oidc fake, a hostile one, panva)."""
+    fields = {"slug": "sso", "name": "SSO", **fields}
+    return IdentityProviderFactory(
+        tenant=tenant, preset="oidc", discovery_url=fake.discovery_url, client_id=fake.client_id,
+        client_secret=fake.client_secret, **fields,
+    )  # fmt: skip

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tenants.models import ServiceDesk
-from tests.factories import IdentityProviderFactory, TenantFactory
+from tests.factories import TenantFactory, provider_at
 from tests.fakes.jsm.fields import EVERY_FIELD
 from tests.fakes.jsm.fixtures import connect
 
@@ -38,10 +38,7 @@ def portal(transactional_db, live_server, settings, fake_jsm, oidc_provider):
     """Everything the ORM must create before Playwright's event loop starts (Django refuses it after)."""
     settings.GATEWAY_BASE_URL = live_server.url
     tenant = TenantFactory(slug="acme", name="Acme Support", brand_color="#0b5cad")
-    IdentityProviderFactory(
-        tenant=tenant, slug="sso", name="Acme SSO", preset="oidc", discovery_url=oidc_provider.discovery_url,
-        client_id=oidc_provider.client_id, client_secret=oidc_provider.client_secret,
-    )  # fmt: skip
+    provider_at(oidc_provider, tenant=tenant, name="Acme SSO")
     connect(tenant, fake_jsm)
     state = fake_jsm.state
     desks = {}

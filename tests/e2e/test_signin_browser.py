@@ -4,7 +4,7 @@ the account page, sign-out. Chromium drives the gateway (live_server) and panva'
 import pytest
 from django.core.cache import cache
 
-from tests.factories import IdentityProviderFactory, ServiceDeskFactory, TenantFactory
+from tests.factories import ServiceDeskFactory, TenantFactory, provider_at
 
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -21,10 +21,7 @@ def test_a_customer_follows_a_substitute_link_signs_in_at_panva_and_signs_out(
 ):
     cache.clear()
     tenant = TenantFactory(slug="acme", name="Acme Support")
-    IdentityProviderFactory(
-        tenant=tenant, slug="panva", name="Panva", preset="oidc", discovery_url=panva_provider.discovery_url,
-        client_id=panva_provider.client_id, client_secret=panva_provider.client_secret,
-    )  # fmt: skip
+    provider_at(panva_provider, tenant=tenant, slug="panva", name="Panva")
     ServiceDeskFactory(tenant=tenant, jira_id="5", project_name="IT Help")
     from playwright.sync_api import sync_playwright
 

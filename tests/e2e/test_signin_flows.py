@@ -12,17 +12,14 @@ from django.apps import apps
 from django.test import Client
 
 from portal.models import Customer
-from tests.factories import IdentityProviderFactory, ServiceDeskFactory
+from tests.factories import IdentityProviderFactory, ServiceDeskFactory, provider_at
 from tests.fakes.oidc.driver import finish_sign_in, sign_in, sign_in_started, start_sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def provider_for(tenant, fake, **extra):
-    return IdentityProviderFactory(
-        tenant=tenant, slug="sso", name="SSO", preset="oidc", discovery_url=fake.discovery_url,
-        client_id=fake.client_id, client_secret=fake.client_secret, **extra,
-    )  # fmt: skip
+    return provider_at(fake, tenant=tenant, **extra)
 
 
 def all_rows() -> int:

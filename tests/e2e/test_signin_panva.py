@@ -8,7 +8,7 @@ import requests
 from django.test import Client
 
 from portal.models import Customer, LoginEvent
-from tests.factories import IdentityProviderFactory
+from tests.factories import provider_at
 from tests.fakes.panva.driver import panva_sign_in
 
 pytestmark = pytest.mark.django_db
@@ -16,15 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def panva_idp(tenant, panva_provider):
-    return IdentityProviderFactory(
-        tenant=tenant,
-        slug="panva",
-        name="Panva",
-        preset="oidc",
-        discovery_url=panva_provider.discovery_url,
-        client_id=panva_provider.client_id,
-        client_secret=panva_provider.client_secret,
-    )
+    return provider_at(panva_provider, tenant=tenant, slug="panva", name="Panva")
 
 
 def test_a_customer_signs_in_through_panva_and_sees_their_account(panva_idp, panva_provider):

@@ -360,18 +360,11 @@ def test_panva_driver_completes_a_gateway_sign_in_with_the_django_test_client(te
     from django.core.cache import cache
     from django.test import Client
 
-    from tests.factories import IdentityProviderFactory
+    from tests.factories import provider_at
     from tests.fakes.panva.driver import panva_sign_in
 
     cache.clear()  # discovery is cached by URL; a port can repeat across tests
-    idp = IdentityProviderFactory(
-        tenant=tenant,
-        slug="panva",
-        preset="oidc",
-        discovery_url=panva_provider.discovery_url,
-        client_id=panva_provider.client_id,
-        client_secret=panva_provider.client_secret,
-    )
+    idp = provider_at(panva_provider, tenant=tenant, slug="panva")
     client = Client()
     start = client.get(idp.login_path())
     assert start.status_code == 302 and start["Location"].startswith(panva_provider.issuer)

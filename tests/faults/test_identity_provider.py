@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from portal.models import Customer, LoginEvent
-from tests.factories import IdentityProviderFactory
+from tests.factories import provider_at
 from tests.fakes.oidc.driver import finish_sign_in, start_sign_in
 from tests.faults.services import closed_port_url
 
@@ -32,10 +32,7 @@ def _short_timeouts(settings):
 
 @pytest.fixture
 def idp(tenant, oidc_provider):
-    return IdentityProviderFactory(
-        tenant=tenant, slug="sso", name="SSO", preset="oidc", discovery_url=oidc_provider.discovery_url,
-        client_id=oidc_provider.client_id, client_secret=oidc_provider.client_secret,
-    )  # fmt: skip
+    return provider_at(oidc_provider, tenant=tenant)
 
 
 def timed(request):

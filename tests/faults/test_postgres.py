@@ -13,7 +13,7 @@ from django.db import connection
 from portal.models import Customer
 from tenants.models import SyncRun
 from tenants.tasks import service_desks_sync_tenant
-from tests.factories import IdentityProviderFactory, TenantFactory
+from tests.factories import TenantFactory, provider_at
 from tests.fakes.jsm.fixtures import connect
 from tests.faults.processes import celery_worker, gunicorn
 from tests.faults.services import (
@@ -52,10 +52,7 @@ def sign_in(server, idp, fake, *, email: str) -> requests.Response:
 
 def test_gunicorn_answers_the_next_requests_after_its_connections_are_dropped(postgres, tmp_path, oidc_provider):
     tenant = TenantFactory(slug="acme", name="Acme Support")
-    idp = IdentityProviderFactory(
-        tenant=tenant, slug="sso", preset="oidc", discovery_url=oidc_provider.discovery_url,
-        client_id=oidc_provider.client_id, client_secret=oidc_provider.client_secret,
-    )  # fmt: skip
+    idp = provider_at(oidc_provider, tenant=tenant)
     with gunicorn(tmp_path, workers=1, threads=2) as server:
         ann = sign_in(server, idp, oidc_provider, email="ann@example.com")
         assert ann.status_code == 200 and "ann@example.com" in ann.text

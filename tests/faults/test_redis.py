@@ -11,7 +11,7 @@ from django.test import Client
 from portal.models import Customer
 from tenants.models import ServiceDesk, SyncRun
 from tenants.tasks import service_desks_sync_tenant
-from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory, TenantFactory
+from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory, TenantFactory, provider_at
 from tests.fakes.jsm.fixtures import connect
 from tests.faults.conftest import publishing_to
 from tests.faults.processes import celery_worker
@@ -19,10 +19,7 @@ from tests.faults.services import skip_without_worker_env, wait_until
 
 
 def provider_for(tenant, fake):
-    return IdentityProviderFactory(
-        tenant=tenant, slug="sso", name="SSO", preset="oidc", discovery_url=fake.discovery_url,
-        client_id=fake.client_id, client_secret=fake.client_secret,
-    )  # fmt: skip
+    return provider_at(fake, tenant=tenant)
 
 
 def sign_in_as(client: Client, idp, fake, *, email: str, next_path: str = "/acme/account/"):

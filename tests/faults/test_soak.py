@@ -25,7 +25,7 @@ from django.contrib.sessions.models import Session
 from portal.models import Customer, LoginEvent
 from tenants.models import SyncRun
 from tenants.tasks import service_desks_sync_tenant
-from tests.factories import IdentityProviderFactory, ServiceDeskFactory, TenantFactory
+from tests.factories import ServiceDeskFactory, TenantFactory, provider_at
 from tests.fakes.jsm.fixtures import connect
 from tests.faults.conftest import redis_profile
 from tests.faults.processes import celery_worker, gunicorn
@@ -114,10 +114,7 @@ def sync_rounds(tenants, queue, deadline: float) -> int:
 def soak_site(transactional_db, oidc_provider, fake_jsm_factory):
     skip_without_worker_env()
     acme = TenantFactory(slug="acme", name="Acme Support")
-    idp = IdentityProviderFactory(
-        tenant=acme, slug="sso", preset="oidc", discovery_url=oidc_provider.discovery_url,
-        client_id=oidc_provider.client_id, client_secret=oidc_provider.client_secret,
-    )  # fmt: skip
+    idp = provider_at(oidc_provider, tenant=acme)
     site = fake_jsm_factory()
     connect(acme, site)
     site.state.add_service_desk(name="IT Help", key="IT", desk_id="5")

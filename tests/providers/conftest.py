@@ -2,17 +2,9 @@
 
 import pytest
 
-from tests.factories import IdentityProviderFactory
+from tests.factories import provider_at
 
 
 @pytest.fixture
 def idp(tenant, oidc_provider):
-    return IdentityProviderFactory(
-        tenant=tenant,
-        slug="fake",
-        name="Fake IdP",
-        preset="oidc",
-        discovery_url=oidc_provider.discovery_url,
-        client_id=oidc_provider.client_id,
-        client_secret=oidc_provider.client_secret,
-    )
+    return provider_at(oidc_provider, tenant=tenant, slug="fake", name="Fake IdP")

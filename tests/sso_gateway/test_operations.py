@@ -89,7 +89,7 @@ def test_metrics_need_the_bearer_token_when_one_is_set(client, settings):
 def test_metrics_count_sign_ins_idp_calls_jira_calls_and_syncs(client, tenant, oidc_provider, fake_jsm):
     from sso_gateway.metrics import IDP_REQUESTS, JIRA_REQUESTS, SIGNINS, SYNC_RUNS
     from tenants.services import service_desks_sync
-    from tests.factories import IdentityProviderFactory
+    from tests.factories import provider_at
     from tests.fakes.jsm.fixtures import connect
     from tests.fakes.oidc.driver import sign_in
 
@@ -98,10 +98,7 @@ def test_metrics_count_sign_ins_idp_calls_jira_calls_and_syncs(client, tenant, o
 
     syncs_before = count(SYNC_RUNS.labels("success"))
     before = SIGNINS.labels("acme", "fake", "success", "-")._value.get()
-    idp = IdentityProviderFactory(
-        tenant=tenant, slug="fake", preset="oidc", discovery_url=oidc_provider.discovery_url,
-        client_id=oidc_provider.client_id, client_secret=oidc_provider.client_secret,
-    )  # fmt: skip
+    idp = provider_at(oidc_provider, tenant=tenant, slug="fake")
     sign_in(client, idp.login_path(), oidc_provider)
     assert SIGNINS.labels("acme", "fake", "success", "-")._value.get() == before + 1
     assert IDP_REQUESTS.labels("token endpoint", "ok")._sum.get() > 0

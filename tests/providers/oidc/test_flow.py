@@ -8,7 +8,7 @@ from django.test import Client
 
 from portal.models import Customer, LoginEvent
 from providers.oidc.transaction import PREFIX
-from tests.factories import IdentityProviderFactory
+from tests.factories import provider_at
 from tests.fakes.oidc import DROP
 from tests.fakes.oidc.driver import finish_sign_in, sign_in, start_sign_in
 
@@ -219,10 +219,7 @@ def test_the_same_subject_and_email_at_two_providers_are_two_customers(
     idp, tenant, oidc_provider, oidc_provider_factory
 ):
     second = oidc_provider_factory()
-    other = IdentityProviderFactory(
-        tenant=tenant, slug="second", discovery_url=second.discovery_url, client_id=second.client_id,
-        client_secret=second.client_secret,
-    )  # fmt: skip
+    other = provider_at(second, tenant=tenant, slug="second")
     for fake in (oidc_provider, second):
         fake.user.update(sub="same-sub", email="ada@example.com")
     assert sign_in(Client(), idp.login_path(), oidc_provider).response.status_code == 302

@@ -18,7 +18,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from portal.models import Customer, LoginEvent
-from tests.factories import IdentityProviderFactory
+from tests.factories import IdentityProviderFactory, provider_at
 from tests.fakes.oidc import DROP
 from tests.fakes.oidc.driver import sign_in
 
@@ -31,10 +31,7 @@ def idp(tenant, oidc_provider):
 
 
 def gateway_provider_for(tenant, provider, **fields):
-    return IdentityProviderFactory(
-        tenant=tenant, slug="hostile", name="Hostile IdP", preset="oidc", discovery_url=provider.discovery_url,
-        client_id=provider.client_id, client_secret=provider.client_secret, **fields,
-    )  # fmt: skip
+    return provider_at(provider, tenant=tenant, slug="hostile", name="Hostile IdP", **fields)
 
 
 def customer_session_keys(client) -> list[str]:
