@@ -53,3 +53,18 @@ def test_a_forked_process_builds_its_own_session(monkeypatch):
     monkeypatch.setattr(transport.os, "getpid", lambda: -1)
     child = transport.shared_session()
     assert child is not parent and child is transport.shared_session()
+
+
+@responses.activate
+def test_proxies_and_the_ca_bundle_from_the_environment_are_still_used(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "direct.atlassian.net")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/company-ca.pem")
+    transport.environment_settings.cache_clear()  # read once per process: this test changed it
+    for site in ("https://acme.atlassian.net", "https://direct.atlassian.net"):
+        responses.get(f"{site}/rest/api/3/myself", json={"accountId": "1"})
+        client(site, "acme").myself()
+    sent = [call.request.req_kwargs for call in responses.calls]
+    assert [kwargs["proxies"].get("https") for kwargs in sent] == ["http://proxy.example:3128", None]
+    assert {kwargs["verify"] for kwargs in sent} == {"/etc/company-ca.pem"}
+    transport.environment_settings.cache_clear()
