@@ -44,10 +44,7 @@ def jira_client(*, connection: JiraConnection, retry: RetryPolicy | None = None)
 
 
 def jira_connection_of(*, tenant: Tenant) -> JiraConnection:
-    """The tenant's connection: the one loaded with it (`select_related("jira")`, as the sync task does), else read."""
     try:
-        if Tenant.jira.is_cached(tenant):
-            return tenant.jira
         return JiraConnection.objects.get(tenant=tenant)
     except JiraConnection.DoesNotExist:
         raise NoJiraConnection(f"{tenant.name} has no Jira connection yet; add one in the admin.") from None
@@ -89,7 +86,7 @@ def service_desks_sync(*, tenant: Tenant, trigger: str = SyncRun.Trigger.SCHEDUL
     if run.outcome == SyncRun.Outcome.SKIPPED:
         return run
     try:
-        jira = jira_connection_of(tenant=tenant)
+        jira = _jira_connection_loaded(tenant) or jira_connection_of(tenant=tenant)
         desks = list(jira_client(connection=jira).service_desks())
         counts = service_desks_upsert(tenant=tenant, desks=desks, site_url=jira.site_url.rstrip("/"))
     except errors.JiraError as exc:
@@ -102,6 +99,13 @@ def service_desks_sync(*, tenant: Tenant, trigger: str = SyncRun.Trigger.SCHEDUL
         logger.exception("Sync of tenant %s failed unexpectedly", tenant.slug)
         return _sync_run_finish(run, outcome=SyncRun.Outcome.FAILED, error=f"Unexpected error ({type(exc).__name__}).")
     return _sync_run_finish(run, outcome=SyncRun.Outcome.SUCCESS, **counts)
+
+
+def _jira_connection_loaded(tenant: Tenant) -> JiraConnection | None:
+    """The connection read with the tenant (the sync task's `select_related("jira")`), if it was. Only the
+    sync uses it: its callers (task, admin, command) have just read the tenant, so it is no stale copy;
+    `jira_connection_of`, which the portal uses, always reads."""
+    return getattr(tenant, "jira", None) if Tenant.jira.is_cached(tenant) else None
 
 
 def _sync_run_start(*, tenant: Tenant, trigger: str) -> SyncRun:

@@ -15,7 +15,7 @@ from tenants.models import SyncRun, Tenant
 def service_desks_sync_tenant(tenant_id: int, trigger: str = SyncRun.Trigger.SCHEDULE) -> str:
     tenants = Tenant.objects.filter(pk=tenant_id, is_active=True)
     try:
-        # With its Jira connection in the same query (services.jira_connection_of uses it).
+        # With its Jira connection in the same query (service_desks_sync uses it).
         tenant = tenants.select_related("jira").first()
     except crypto.SecretUnreadable:
         tenant = tenants.first()  # the sync reads the connection again and records the failure

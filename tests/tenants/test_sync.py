@@ -114,6 +114,8 @@ def test_a_failed_sync_keeps_the_last_good_list_and_records_the_error(tenant, ji
 def test_a_tenant_without_jira_fails_with_a_plain_reason(tenant):
     run = sync(tenant)
     assert run.outcome == "failed" and "no Jira connection" in run.error
+    assert service_desks_sync_tenant(tenant.pk) == "failed"
+    assert "no Jira connection" in SyncRun.objects.filter(tenant=tenant).first().error
 
 
 def test_a_second_sync_while_one_runs_is_skipped_not_doubled(tenant, jira, fake_jsm):
