@@ -41,7 +41,12 @@ def start_servers(args, env: config.Env, logs, idp, started: list) -> None:
     started.append(
         procs.start("gunicorn", gunicorn, env=env.base(GUNICORN_BIND=f"127.0.0.1:{env.port}", **extra), log_dir=logs)
     )
-    peer_db_env = env.base(GUNICORN_BIND=f"127.0.0.1:{env.peer_db_port}", BENCH_PEER_SESSIONS="db", **extra)
+    # The second gunicorn serves the peer with database sessions and the gateway with both rate limits off
+    # (its link side "gateway-link-nolimits", which uses no session): what the shared counters cost.
+    no_limits = {"GATEWAY_RATE_SIGNIN_PER_IP": "", "GATEWAY_RATE_SIGNIN_PER_TENANT": ""}
+    peer_db_env = env.base(
+        GUNICORN_BIND=f"127.0.0.1:{env.peer_db_port}", BENCH_PEER_SESSIONS="db", **no_limits, **extra
+    )
     started.append(procs.start("gunicorn-peer-db", gunicorn, env=peer_db_env, log_dir=logs))
     for n in range(args.sync_workers):
         celery = procs.python("-m", "celery", "-A", "bench.worker", "worker", "--pool", "prefork",
@@ -142,7 +147,11 @@ def link_urls(env) -> dict[str, str]:
         "gateway-login": f"{env.base_url}/{seed.LINK_TENANT}/login/{seed.PROVIDER_SLUG}/?next={link_path}",
         "peer": f"{env.base_url}/bench/peer/authenticate/",
         "peer-db": f"http://127.0.0.1:{env.peer_db_port}/bench/peer/authenticate/",
+        "gateway-link-nolimits": f"http://127.0.0.1:{env.peer_db_port}{link_path}",
     }
+
+
+SECOND_SERVER = ("peer-db", "gateway-link-nolimits")
 
 
 def measure_web(args, env, pids: dict, endpoints: dict) -> tuple[list, dict]:
@@ -156,7 +165,7 @@ def measure_web(args, env, pids: dict, endpoints: dict) -> tuple[list, dict]:
     rows, raw = [], {}
     if "link" not in args.skip:
         print("Link to IdP (wrk)...", flush=True)
-        servers = {side: pids["gunicorn-peer-db" if side == "peer-db" else "gunicorn"] for side in urls}
+        servers = {side: pids["gunicorn-peer-db" if side in SECOND_SERVER else "gunicorn"] for side in urls}
         rows, raw["link"] = web.link_section(args, urls=urls, servers=servers)
     if "signin" not in args.skip:
         print("Sign-in...", flush=True)

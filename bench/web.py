@@ -54,6 +54,8 @@ def link_section(args, *, urls: dict[str, str], servers: dict[str, int]) -> tupl
             row.target, row.met = "≥ 0.8x floor", r is not None and r >= 0.8
         elif side.startswith("peer"):
             row.target = "ref. ~0.5x (memory) / ~0.1x (db sessions)"
+        elif side == "gateway-link-nolimits":
+            row.notes.append("the same link with both rate limits off: what the shared Redis counters cost")
         row.notes.append(f"per request p50 {p50[side]:.1f} ms, p99 {p99[side]:.1f} ms; CPU {cpu[side]:.2f} ms/visit")
         rows.append(row)
     gateway_rows = max(db_rows["gateway-link"], db_rows["gateway-login"])
