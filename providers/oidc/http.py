@@ -3,11 +3,14 @@
 One `requests.Session` (connection pooling) with the gateway's timeouts, no redirects
 (a provider that redirects its token endpoint is misconfigured or hostile) and a cap on the
 response size, so a provider can neither hang a worker nor fill its memory. Every failure
-becomes a typed error; callers never see a `requests` exception.
+becomes a typed error; callers never see a `requests` exception. The session is shared by every
+tenant's calls, so it refuses cookies: nothing a provider set during one customer's sign-in is
+sent with another's (many tenants may use the same provider, e.g. one Google or Okta domain).
 """
 
 import json
 from dataclasses import dataclass
+from http.cookiejar import DefaultCookiePolicy
 
 import requests
 from django.conf import settings
@@ -18,6 +21,7 @@ from sso_gateway import metrics
 MAX_RESPONSE_BYTES = 1024 * 1024
 _session = requests.Session()
 _session.headers["User-Agent"] = "jsm-sso-gateway"
+_session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # refuses every cookie
 
 
 @dataclass(frozen=True)

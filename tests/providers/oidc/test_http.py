@@ -47,3 +47,14 @@ def test_a_body_that_is_not_a_json_object_is_refused(body):
     responses.get(URL, body=body)
     with pytest.raises(ProviderMisbehaved):
         http.get_json(URL, what="discovery document")
+
+
+@responses.activate
+def test_a_cookie_a_provider_sets_is_never_sent_back_with_another_call():
+    """The session is shared by every tenant's sign-ins: a provider's cookie must not cross between them."""
+    responses.get(URL, json={"issuer": "https://idp.example"}, headers={"Set-Cookie": "tenant_a=secret; Path=/"})
+    responses.get(URL, json={"issuer": "https://idp.example"})
+    http.get_json(URL, what="discovery document")
+    http.get_json(URL, what="discovery document")
+    assert "Cookie" not in responses.calls[1].request.headers
+    assert len(http._session.cookies) == 0
