@@ -24,6 +24,8 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
+    disable_nagle_algorithm = True  # headers and body are separate writes (see tests/fakes/oidc/server.py)
+
     def log_message(self, *args):  # tests read fake.log instead
         pass
 
