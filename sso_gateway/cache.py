@@ -3,8 +3,8 @@
 The gateway caches what it can fetch again (discovery documents, JWKS, JSM metadata) and counts
 rate limits there. While Redis is unreachable: reads miss, writes are dropped, `incr` raises
 ValueError (the rate limits of providers/oidc/limits.py then fail open), and a warning is
-logged at most once a minute per process. Sessions are kept by the `cached_db` engine in the
-database, so signed-in customers stay signed in (settings.py).
+logged at most once a minute per process. Sessions are kept in the database too (the `cached_db`
+engine of sso_gateway/session_store.py), so signed-in customers stay signed in (settings.py).
 """
 
 import logging
@@ -52,12 +52,15 @@ def _default(key, default=None, *args, **kwargs):
 class _ClientReusingRedisCacheClient(RedisCacheClient):
     """Django builds a `redis.Redis` around the connection pool for every operation; build it once."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
-        clients = self.__dict__.setdefault("_clients", {})
-        if index not in clients:
-            clients[index] = self._client(connection_pool=self._get_connection_pool(write))
-        return clients[index]
+        if index not in self._clients:
+            self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return self._clients[index]
 
 
 class ResilientRedisCache(RedisCache):

@@ -24,17 +24,16 @@ _caches: list["LocalCache"] = []
 
 
 class LocalCache:
-    def __init__(self, name: str, *, max_entries: int = 10_000, seconds: Callable[[], float] | None = None):
+    def __init__(self, name: str, *, max_entries: int = 10_000):
         self.name = name
         self.max_entries = max_entries
-        self._seconds = seconds or (lambda: settings.GATEWAY_CONFIG_CACHE_SECONDS)
         self._entries: dict[Hashable, tuple[float, object]] = {}
         self._lock = threading.Lock()
         _caches.append(self)
 
     def get_or_load(self, key: Hashable, load: Callable[[], T]) -> T:
         """The cached value of `key`, or `load()` (a raising `load` caches nothing)."""
-        seconds = self._seconds()
+        seconds = settings.GATEWAY_CONFIG_CACHE_SECONDS
         if seconds <= 0:
             return load()
         now = time.monotonic()
