@@ -66,14 +66,17 @@ FACTORY_ISSUER = "https://idp.example"
 
 
 @pytest.fixture
-def factory_idp_discovered():
+def factory_idp_discovered(monkeypatch):
     """The factories' providers (https://idp.example) as if their discovery document had been fetched,
-    so a sign-in start at them reaches the redirect to `/authorize` without any network."""
-    metadata = {
-        "issuer": FACTORY_ISSUER,
-        "authorization_endpoint": f"{FACTORY_ISSUER}/authorize",
-        "token_endpoint": f"{FACTORY_ISSUER}/token",
-        "jwks_uri": f"{FACTORY_ISSUER}/jwks",
-    }
-    cache.set(discovery._key("discovery", f"{FACTORY_ISSUER}/.well-known/openid-configuration"), metadata, None)
-    return f"{FACTORY_ISSUER}/authorize"
+    so a sign-in start at them reaches the redirect to `/authorize` without any network. Patched below
+    the caches rather than seeded into them: another test process may empty a shared Redis at any time."""
+    metadata = discovery.Metadata(
+        issuer=FACTORY_ISSUER,
+        authorization_endpoint=f"{FACTORY_ISSUER}/authorize",
+        token_endpoint=f"{FACTORY_ISSUER}/token",
+        jwks_uri=f"{FACTORY_ISSUER}/jwks",
+    )
+    fetch = discovery._metadata_shared
+    url = f"{FACTORY_ISSUER}/.well-known/openid-configuration"
+    monkeypatch.setattr(discovery, "_metadata_shared", lambda other: metadata if other == url else fetch(other))
+    return metadata.authorization_endpoint
