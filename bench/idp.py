@@ -1,6 +1,6 @@
 """The identity provider of the benchmark, run as its own process: `python -m bench.idp`.
 
-It is the tests' fake OpenID Provider (tests/fakes/oidc), answering instantly, with three changes for
+It is the tests' fake OpenID Provider (fakes/oidc), answering instantly, with three changes for
 long runs: every /authorize approves one of `BENCH_PEOPLE` people (returning customers, not one),
 requests are counted per path instead of kept, and `GET /_bench/counts` returns those counts so the
 harness can show that a warm gateway fetches neither discovery nor JWKS per sign-in.
@@ -15,8 +15,8 @@ import sys
 import threading
 import time
 
-from tests.fakes.oidc.provider import FakeOidcProvider
-from tests.fakes.oidc.server import Response
+from fakes.oidc.provider import FakeOidcProvider
+from fakes.oidc.server import Response
 
 
 class BenchProvider(FakeOidcProvider):

@@ -1,6 +1,6 @@
 """The Jira site of the benchmark, run as its own process: `python -m bench.jsm --desks 100 --latency 0.05`.
 
-It is the tests' fake JSM (tests/fakes/jsm) with a fixed delay on every call (Jira Cloud's round trip),
+It is the tests' fake JSM (fakes/jsm) with a fixed delay on every call (Jira Cloud's round trip),
 plus a small control surface under /_bench/ for the harness: `GET /_bench/counts` (calls per method and
 path so far) and `POST /_bench/desks?count=N` (the site now has N service desks). The service account's
 token comes from the environment (BENCH_JSM_TOKEN), never from argv.
@@ -14,7 +14,7 @@ import threading
 import time
 from urllib.parse import parse_qs
 
-from tests.fakes.jsm.server import FakeJSM
+from fakes.jsm.server import FakeJSM
 
 
 class Control:

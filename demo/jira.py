@@ -1,4 +1,4 @@
-"""The demo's Jira site: the fake JSM of tests/fakes/jsm, started in-process and seeded.
+"""The demo's Jira site: the fake JSM of fakes/jsm, started in-process and seeded.
 
 Three service desks; the first has request types covering every field type the create-request form
 builds from JSM's field metadata (RequestTypeFieldDTO.jiraSchema: text, paragraph, number, date,
@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 from demo.customers import DEMO_CUSTOMERS
-from tests.fakes.jsm import FakeJSM
+from fakes.jsm import FakeJSM
 
 SERVICE_EMAIL = "gateway-demo@example.com"
 

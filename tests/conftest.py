@@ -10,7 +10,7 @@ from sso_gateway.celery import app as celery_app
 from tests.factories import TenantFactory, TenantMembershipFactory, UserFactory
 
 # The fakes' fixtures (test identity providers, fake JSM), available to every test.
-pytest_plugins = ["tests.fakes.oidc.fixtures", "tests.fakes.panva.fixtures", "tests.fakes.jsm.fixtures"]
+pytest_plugins = ["tests.fixtures.oidc", "tests.fixtures.panva", "tests.fixtures.jsm"]
 
 
 @pytest.fixture(autouse=True)

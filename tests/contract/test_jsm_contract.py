@@ -14,8 +14,8 @@ from tenants.jira.client import JiraClient
 from tenants.models import OrganizationRule
 from tests.contract.openapi import problems
 from tests.factories import CustomerFactory, IdentityProviderFactory
-from tests.fakes.jsm.app import Exchange
-from tests.fakes.jsm.fields import EVERY_FIELD
+from fakes.jsm.app import Exchange
+from fakes.jsm.fields import EVERY_FIELD
 
 
 def _scenario(tenant, jira, fake):
@@ -107,7 +107,7 @@ def test_every_exchange_of_the_scenario_follows_the_openapi_documents(tenant, ji
 
 
 def test_the_scoped_prefix_serves_the_same_documented_shapes(tenant, fake_jsm):
-    from tests.fakes.jsm.fixtures import connect
+    from tests.fixtures.jsm import connect
 
     jira = connect(tenant, fake_jsm, scoped=True)
     fake_jsm.state.add_service_desks(2)

@@ -15,8 +15,8 @@ import pytest
 
 from tenants.models import ServiceDesk
 from tests.factories import TenantFactory, provider_at
-from tests.fakes.jsm.fields import EVERY_FIELD
-from tests.fakes.jsm.fixtures import connect
+from fakes.jsm.fields import EVERY_FIELD
+from tests.fixtures.jsm import connect
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "portal"

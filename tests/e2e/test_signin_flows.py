@@ -13,7 +13,7 @@ from django.test import Client
 
 from portal.models import Customer
 from tests.factories import IdentityProviderFactory, ServiceDeskFactory, provider_at
-from tests.fakes.oidc.driver import finish_sign_in, sign_in, sign_in_started, start_sign_in
+from tests.helpers.signin import finish_sign_in, sign_in, sign_in_started, start_sign_in
 
 pytestmark = pytest.mark.django_db
 

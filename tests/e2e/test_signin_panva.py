@@ -9,7 +9,7 @@ from django.test import Client
 
 from portal.models import Customer, LoginEvent
 from tests.factories import provider_at
-from tests.fakes.panva.driver import panva_sign_in
+from fakes.panva.driver import panva_sign_in
 
 pytestmark = pytest.mark.django_db
 

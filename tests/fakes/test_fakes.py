@@ -10,7 +10,7 @@ import jwt
 import pytest
 import requests
 
-from tests.fakes.oidc import DROP, s256
+from fakes.oidc import DROP, s256
 
 REDIRECT_URI = "http://testserver/acme/oidc/idp/callback/"
 
@@ -260,7 +260,7 @@ def test_panva_starts_with_discovery_for_one_confidential_client(panva_provider)
 
 
 def test_panva_sign_in_through_login_and_consent_forms_yields_a_code_worth_tokens(panva_provider):
-    from tests.fakes.panva.driver import panva_sign_in
+    from fakes.panva.driver import panva_sign_in
 
     callback = panva_sign_in(requests.Session(), panva_authorize_url(panva_provider), login="ada.lovelace")
     assert callback.startswith(PANVA_CALLBACK + "?")
@@ -293,7 +293,7 @@ def test_panva_sign_in_through_login_and_consent_forms_yields_a_code_worth_token
 
 
 def test_panva_requires_pkce_and_the_registered_redirect_uri(panva_provider):
-    from tests.fakes.panva.driver import panva_sign_in
+    from fakes.panva.driver import panva_sign_in
 
     refused = panva_sign_in(requests.Session(), panva_authorize_url(panva_provider, pkce=False), login="x")
     assert query_of(refused)["error"] == "invalid_request"
@@ -303,7 +303,7 @@ def test_panva_requires_pkce_and_the_registered_redirect_uri(panva_provider):
 
 
 def test_panva_accounts_can_carry_explicit_claims(panva_factory):
-    from tests.fakes.panva.driver import panva_sign_in
+    from fakes.panva.driver import panva_sign_in
 
     panva = panva_factory(
         redirect_uris=[PANVA_CALLBACK], accounts={"zoe": {"name": "Zoë Ångström", "email_verified": False}}
@@ -324,7 +324,7 @@ def test_panva_sign_in_works_in_a_real_browser(panva_factory):
     """The same login and consent forms, clicked in Chromium; the browser lands on the client's callback."""
     from playwright.sync_api import sync_playwright
 
-    from tests.fakes.oidc.server import LocalServer, Response
+    from fakes.oidc.server import LocalServer, Response
 
     landing = LocalServer(lambda request: Response.text("callback reached", content_type="text/html"))
     landing.start()
@@ -356,12 +356,12 @@ BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgr
 
 @pytest.mark.django_db
 def test_panva_driver_completes_a_gateway_sign_in_with_the_django_test_client(tenant, panva_provider):
-    """The flow tests/fakes/README.md documents: test client for the gateway, a requests.Session for panva."""
+    """The flow fakes/README.md documents: test client for the gateway, a requests.Session for panva."""
     from django.core.cache import cache
     from django.test import Client
 
     from tests.factories import provider_at
-    from tests.fakes.panva.driver import panva_sign_in
+    from fakes.panva.driver import panva_sign_in
 
     cache.clear()  # discovery is cached by URL; a port can repeat across tests
     idp = provider_at(panva_provider, tenant=tenant, slug="panva")

@@ -15,7 +15,7 @@ from django.test import Client
 
 from portal.models import Customer, LoginEvent
 from tests.factories import provider_at
-from tests.fakes.oidc.driver import finish_sign_in, start_sign_in
+from tests.helpers.signin import finish_sign_in, start_sign_in
 from tests.faults.services import closed_port_url
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from portal.models import Customer
 from tenants.models import SyncRun
 from tenants.tasks import service_desks_sync_tenant
 from tests.factories import TenantFactory, provider_at
-from tests.fakes.jsm.fixtures import connect
+from tests.fixtures.jsm import connect
 from tests.faults.processes import celery_worker, gunicorn
 from tests.faults.services import (
     pg_backends,

@@ -12,7 +12,7 @@ from portal.models import Customer
 from tenants.models import ServiceDesk, SyncRun
 from tenants.tasks import service_desks_sync_tenant
 from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory, TenantFactory, provider_at
-from tests.fakes.jsm.fixtures import connect
+from tests.fixtures.jsm import connect
 from tests.faults.conftest import publishing_to
 from tests.faults.processes import celery_worker
 from tests.faults.services import skip_without_worker_env, wait_until

@@ -28,7 +28,7 @@ from portal.models import Customer, LoginEvent
 from tenants.models import SyncRun
 from tenants.tasks import service_desks_sync_tenant
 from tests.factories import ServiceDeskFactory, TenantFactory, provider_at
-from tests.fakes.jsm.fixtures import connect
+from tests.fixtures.jsm import connect
 from tests.faults.conftest import redis_profile
 from tests.faults.processes import celery_worker, gunicorn
 from tests.faults.services import env_seconds, pg_backends, rss_kb, skip_without_worker_env, wait_until

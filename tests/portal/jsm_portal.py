@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from portal.provisioning import customer_provision
 from tenants.models import ServiceDesk
 from tests.factories import CustomerFactory, IdentityProviderFactory
-from tests.fakes.jsm.fields import EVERY_FIELD
-from tests.fakes.jsm.fixtures import connect
+from fakes.jsm.fields import EVERY_FIELD
+from tests.fixtures.jsm import connect
 from tests.portal.conftest import signed_in
 
 

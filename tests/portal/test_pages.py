@@ -5,7 +5,7 @@ from django.test import Client
 
 from portal import sessions
 from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory
-from tests.fakes.oidc.driver import sign_in_started
+from tests.helpers.signin import sign_in_started
 from tests.portal.conftest import signed_in
 
 pytestmark = pytest.mark.django_db

@@ -201,7 +201,7 @@ def test_an_unknown_request_type_is_a_404_page(site):
 def test_the_create_form_needs_sign_in_and_csrf(site, factory_idp_discovered):
     from django.test import Client
 
-    from tests.fakes.oidc.driver import sign_in_started
+    from tests.helpers.signin import sign_in_started
 
     customer, _ = customer_at(site)
     response = Client().get(create_url(site, site.question))
@@ -231,7 +231,7 @@ def test_jira_down_at_submit_keeps_everything_typed_and_says_to_send_again(site)
 
 def test_a_file_over_jiras_own_limit_is_a_message_on_the_form(site, settings, monkeypatch):
     settings.GATEWAY_UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # the gateway allows more than this Jira site does
-    monkeypatch.setattr("tests.fakes.jsm.handlers_portal.MAX_ATTACHMENT_BYTES", 10)
+    monkeypatch.setattr("fakes.jsm.handlers_portal.MAX_ATTACHMENT_BYTES", 10)
     _, client = customer_at(site)
     big = SimpleUploadedFile("log.txt", b"x" * 11, content_type="text/plain")
     response = client.post(

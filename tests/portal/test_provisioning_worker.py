@@ -7,7 +7,7 @@ import pytest
 from portal.models import Customer
 from portal.provisioning import customer_provision
 from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory, TenantFactory
-from tests.fakes.jsm.fixtures import connect
+from tests.fixtures.jsm import connect
 from tests.tenants.worker import celery_worker, skip_without_worker_env, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.timeout(180)]

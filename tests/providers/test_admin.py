@@ -7,7 +7,7 @@ from django.urls import reverse
 from portal.models import Customer, LoginEvent
 from providers.services import attribute_mapping_ensure
 from tests.conftest import admin_client_for
-from tests.fakes.oidc.driver import finish_sign_in, sign_in, start_sign_in
+from tests.helpers.signin import finish_sign_in, sign_in, start_sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import IdentityProviderFactory
-from tests.fakes.oidc.driver import sign_in_started
+from tests.helpers.signin import sign_in_started
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("factory_idp_discovered")]
 

@@ -90,8 +90,8 @@ def test_metrics_count_sign_ins_idp_calls_jira_calls_and_syncs(client, tenant, o
     from sso_gateway.metrics import IDP_REQUESTS, JIRA_REQUESTS, SIGNINS, SYNC_RUNS
     from tenants.services import service_desks_sync
     from tests.factories import provider_at
-    from tests.fakes.jsm.fixtures import connect
-    from tests.fakes.oidc.driver import sign_in
+    from tests.fixtures.jsm import connect
+    from tests.helpers.signin import sign_in
 
     def count(histogram_child):
         return sum(bucket.get() for bucket in histogram_child._buckets)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.fakes.jsm.fixtures import connect
+from tests.fixtures.jsm import connect
 
 
 @pytest.fixture

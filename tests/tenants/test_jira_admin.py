@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from tenants.models import SyncRun
 from tests.conftest import admin_client_for
-from tests.fakes.jsm.fixtures import connect
+from tests.fixtures.jsm import connect
 
 
 def verify(client, connection, **overrides):

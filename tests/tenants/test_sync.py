@@ -227,7 +227,7 @@ def test_the_schedule_exists_and_is_editable(db, settings):
 
 
 def test_scoped_tokens_sync_through_the_api_gateway_and_store_the_cloud_id(tenant, fake_jsm):
-    from tests.fakes.jsm.fixtures import connect
+    from tests.fixtures.jsm import connect
 
     jira = connect(tenant, fake_jsm, scoped=True)
     fake_jsm.state.add_service_desks(2)

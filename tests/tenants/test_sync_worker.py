@@ -8,7 +8,7 @@ import pytest
 from tenants.models import ServiceDesk, SyncRun
 from tenants.tasks import service_desks_sync_tenant
 from tests.factories import TenantFactory
-from tests.fakes.jsm.fixtures import connect
+from tests.fixtures.jsm import connect
 from tests.tenants.worker import celery_worker, skip_without_worker_env, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.timeout(180)]

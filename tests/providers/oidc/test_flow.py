@@ -9,8 +9,8 @@ from django.test import Client
 from portal.models import Customer, LoginEvent
 from providers.oidc.transaction import PREFIX
 from tests.factories import provider_at
-from tests.fakes.oidc import DROP
-from tests.fakes.oidc.driver import finish_sign_in, sign_in, start_sign_in
+from fakes.oidc import DROP
+from tests.helpers.signin import finish_sign_in, sign_in, start_sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from django.test import Client
 
 from portal.models import Customer, LoginEvent
 from tests.factories import IdentityProviderFactory, provider_at
-from tests.fakes.oidc import DROP
-from tests.fakes.oidc.driver import sign_in
+from fakes.oidc import DROP
+from tests.helpers.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 

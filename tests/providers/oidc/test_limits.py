@@ -4,7 +4,7 @@ import pytest
 
 from providers.oidc import limits
 from providers.oidc.limits import Rate, rates_check
-from tests.fakes.oidc.driver import sign_in
+from tests.helpers.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from providers.oidc import discovery, tokens
 from providers.oidc.errors import IdTokenInvalid
 from tests.factories import IdentityProviderFactory
-from tests.fakes.oidc import DROP, SigningKey
+from fakes.oidc import DROP, SigningKey
 
 pytestmark = pytest.mark.django_db
 ISSUER = "https://idp.example"

@@ -1,5 +1,5 @@
 """A stateful fake of Jira Service Management + the Jira platform API for tests and the demo (README.md)."""
 
-from tests.fakes.jsm.server import FakeJSM
+from fakes.jsm.server import FakeJSM
 
 __all__ = ["FakeJSM"]

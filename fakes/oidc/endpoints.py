@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from tests.fakes.oidc import claims as shapes
-from tests.fakes.oidc.keys import s256
-from tests.fakes.oidc.server import RecordedRequest, Response
+from fakes.oidc import claims as shapes
+from fakes.oidc.keys import s256
+from fakes.oidc.server import RecordedRequest, Response
 
 
 class _Drop:

@@ -9,9 +9,9 @@ import base64
 import re
 import secrets
 
-from tests.fakes.jsm.handlers import JSM, _account_ids, _caller, _desk, _reply, route
-from tests.fakes.jsm.handlers_requests import _request
-from tests.fakes.jsm.state import date_dto
+from fakes.jsm.handlers import JSM, _account_ids, _caller, _desk, _reply, route
+from fakes.jsm.handlers_requests import _request
+from fakes.jsm.state import date_dto
 
 #: Jira Cloud's default attachment limit is configurable; the fake refuses bigger files with 413.
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 
 from providers.oidc import transaction
-from tests.fakes.oidc.provider import FakeOidcProvider
+from fakes.oidc.provider import FakeOidcProvider
 
 
 @dataclass

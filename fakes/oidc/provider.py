@@ -6,7 +6,7 @@ for the gateway to sign a customer in: discovery, JWKS, /authorize (auto-approve
 RFC 7636 4.6), /userinfo (Bearer, JSON or application/jwt) and an end_session endpoint.
 
 Every knob is a plain attribute, read when the request arrives, so a test changes behaviour between two
-logins by assigning it. Overrides use `DROP` to remove a claim or header. See tests/fakes/README.md.
+logins by assigning it. Overrides use `DROP` to remove a claim or header. See fakes/README.md.
 """
 
 import secrets
@@ -16,10 +16,10 @@ import time
 import jwt
 import requests
 
-from tests.fakes.oidc import claims as shapes
-from tests.fakes.oidc.endpoints import Grant, OidcEndpoints, apply_overrides
-from tests.fakes.oidc.keys import SigningKey, token_hash
-from tests.fakes.oidc.server import LocalServer, RecordedRequest
+from fakes.oidc import claims as shapes
+from fakes.oidc.endpoints import Grant, OidcEndpoints, apply_overrides
+from fakes.oidc.keys import SigningKey, token_hash
+from fakes.oidc.server import LocalServer, RecordedRequest
 
 
 class FakeOidcProvider(OidcEndpoints):

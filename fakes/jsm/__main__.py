@@ -1,4 +1,4 @@
-"""Run the fake JSM on its own for the demo: `python -m tests.fakes.jsm --port 8111 --desks 3`.
+"""Run the fake JSM on its own for the demo: `python -m fakes.jsm --port 8111 --desks 3`.
 
 Prints the site URL, the service account's email and a freshly generated token to paste into the
 gateway's Jira connection (classic token), then serves until Ctrl-C.
@@ -8,7 +8,7 @@ import argparse
 import secrets
 import time
 
-from tests.fakes.jsm.server import FakeJSM
+from fakes.jsm.server import FakeJSM
 
 
 def main() -> None:

@@ -13,8 +13,8 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
 
-from tests.fakes.jsm import handlers
-from tests.fakes.jsm.state import State
+from fakes.jsm import handlers
+from fakes.jsm.state import State
 
 STATUS_TEXT = {
     200: "OK",

@@ -17,7 +17,7 @@ def route(method: str, pattern: str):
 
 
 def dispatch(state, exchange):
-    from tests.fakes.jsm.app import Reply
+    from fakes.jsm.app import Reply
 
     for method, pattern, func in ROUTES:
         match = pattern.match(exchange.path)
@@ -28,7 +28,7 @@ def dispatch(state, exchange):
 
 
 def _reply(status, message=""):
-    from tests.fakes.jsm.app import Reply
+    from fakes.jsm.app import Reply
 
     return Reply(status, message)
 
@@ -225,4 +225,4 @@ def desk_organization_add(state, exchange, desk):
 
 
 # -- request types, requests, comments: see handlers_requests.py
-from tests.fakes.jsm import handlers_requests  # noqa: E402, F401
+from fakes.jsm import handlers_requests  # noqa: E402, F401

@@ -14,8 +14,8 @@ import threading
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from tests.fakes.jsm.app import Exchange, FakeJSMApp, Fault
-from tests.fakes.jsm.state import Account, State
+from fakes.jsm.app import Exchange, FakeJSMApp, Fault
+from fakes.jsm.state import Account, State
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
@@ -24,7 +24,7 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    disable_nagle_algorithm = True  # headers and body are separate writes (see tests/fakes/oidc/server.py)
+    disable_nagle_algorithm = True  # headers and body are separate writes (see fakes/oidc/server.py)
 
     def log_message(self, *args):  # tests read fake.log instead
         pass
