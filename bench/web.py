@@ -85,7 +85,7 @@ def _signin_round(args, *, driver, side: str, start: str, round_no: int, flows: 
 
 def signin_section(args, *, driver, urls: dict[str, str], gunicorn_pid: int) -> tuple[list[Row], dict]:
     """Gateway sign-ins from the substitute link vs the floor chain (same driver, same provider)."""
-    from portal.models import LoginEvent
+    from providers.models import LoginEvent
 
     starts = {"floor": "/bench/floor/", "gateway": f"/{seed.LINK_TENANT}/portal/1/"}
     warm = driver.run(gateway=urls["gateway"], idp=urls["idp"], start_path=starts["gateway"], flows=args.clients)

@@ -12,8 +12,7 @@ from django.db import transaction
 from oauth2_provider.models import get_application_model
 
 from demo.customers import demo_customers_ensure
-from portal.models import Customer
-from providers.models import IdentityProvider
+from providers.models import Customer, IdentityProvider
 from providers.services import attribute_mapping_ensure
 from sso_gateway import devkeys
 from tenants import services as tenant_services

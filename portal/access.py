@@ -10,7 +10,7 @@ account is in (one cached call, only when groups did not already decide).
 
 from portal import jsm
 from portal.errors import AccessRefused
-from portal.models import Customer
+from providers.models import Customer
 from tenants import selectors
 from tenants.models import ServiceDesk, Tenant
 

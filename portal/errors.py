@@ -1,16 +1,28 @@
-"""Why a portal page cannot be shown, as types (issue 5).
+"""Why a portal page cannot be shown, as page errors.
 
-They subclass `SignInError` so the one place that turns errors into pages
-(`providers.oidc.pages.renders_sign_in_errors`) renders them too: the same error page, a status
-(404, 403, 503; never a 500) and a reference id the admin can find in the log. `portal.pages`
-turns the Jira client's errors into these.
+`sso_gateway.pages.renders_page_errors` renders them as it renders a failed sign-in: the same error
+page, a status (404, 403, 410, 503; never a 500) and a reference id the admin can find in the log.
+`portal.pages` turns the Jira client's errors into these.
 """
 
-from providers.oidc.errors import SignInError
+from sso_gateway.pages import PageError
 
 
-class PortalError(SignInError):
+class PortalError(PageError):
+    kind = "portal"
     reason = "portal_error"
+
+
+class DeskUnavailable(PortalError):
+    status = 410
+    reason = "desk_unavailable"
+    title = "This service desk is no longer available"
+    advice = "The link may be out of date. Open the help center's home page to see what is available."
+
+
+class DeskUnknown(DeskUnavailable):
+    status = 404
+    reason = "desk_unknown"
 
 
 class RequestNotFound(PortalError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 
-from portal.models import Customer
+from providers.models import Customer
 from tenants import services
 from tenants.jira.client import INTERACTIVE, JiraClient
 from tenants.jira.types import RequestType, RequestTypeField, RequestTypeGroup

@@ -1,25 +1,19 @@
-"""The portal's side of "errors become pages in one place": Jira errors → portal error types.
-
-`renders_portal_errors` wraps a portal view in `renders_sign_in_errors` (the one error page) and,
-inside it, turns what the Jira client raises into `portal.errors` types: Jira down or rate-limited
-after the client's retries is a 503 page with a reference id; never a 500 (issue 5, point 7).
+"""The portal's pages: tenant-scoped (`tenants.pages.tenant_page`), with what the Jira client raises turned
+into portal errors before `sso_gateway.pages` renders them: Jira down or rate-limiting after the client's
+retries is a 503 page with a reference id, an unknown item a 404; never a 500.
 """
 
-import logging
 from functools import wraps
 
 from portal import errors
-from providers.oidc.pages import renders_sign_in_errors
 from tenants.jira import errors as jira_errors
+from tenants.pages import tenant_page
 from tenants.services import NoJiraConnection
 
-logger = logging.getLogger("gateway.portal")
 
-
-def renders_portal_errors(view):
-    @renders_sign_in_errors
+def portal_page(view):
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def translated(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except NoJiraConnection as exc:
@@ -31,4 +25,4 @@ def renders_portal_errors(view):
         except jira_errors.JiraError as exc:
             raise errors.JiraRefused(str(exc)) from exc
 
-    return wrapper
+    return tenant_page(translated)

@@ -1,86 +1,24 @@
-"""Provisioning a signed-in customer in Jira Service Management (issue 4, point 5).
+"""Provisioning a signed-in customer in Jira Service Management: the steps against Jira.
 
-`customer_provision` is called by the desk view after sign-in. It finds the customer's Jira account
+`customer_provision_now` (called by `portal.services.customer_provision` at a page view, and by the
+worker's retry in `portal.tasks`) finds the customer's Jira account
 by exact, case-insensitive email (GET /rest/api/3/user/search matches prefixes, so the comparison is
 ours), else creates it (POST /rest/servicedeskapi/customer; "already exists" means another sign-in
 won the race: search again), adds it to the service desk, applies the tenant's organization rules,
 and records each step (tenants.models.JiraAccountGrant) so a repeat sign-in with nothing changed
-costs no Jira call and an interrupted run resumes where it stopped. If Jira is down or rate-limited
-the customer is told access is being set up and a worker retries (portal/tasks.py).
+costs no Jira call and an interrupted run resumes where it stopped.
 """
 
 import logging
-from dataclasses import dataclass
 
-from django.conf import settings
-from django.utils import timezone
-
-from portal.models import Customer
-from sso_gateway.queueing import publish_on_commit
+from providers.models import Customer
 from tenants import selectors, services
 from tenants.jira import errors
-from tenants.jira.client import INTERACTIVE, JiraClient, RetryPolicy
+from tenants.jira.client import JiraClient, RetryPolicy
 from tenants.models import JiraAccountGrant, OrganizationRule, ServiceDesk
 
 logger = logging.getLogger(__name__)
 Kind = JiraAccountGrant.Kind
-
-SETTING_UP = (
-    "We're setting up your access to {desk}. Jira is busy right now; we keep trying in the background. "
-    "Please come back in a few minutes: nothing you did is lost."
-)
-NOT_POSSIBLE = (
-    "We could not set up your access to {desk}. The help desk team can see why in their admin; "
-    "please contact them or try again later."
-)
-
-
-@dataclass(frozen=True)
-class ProvisionResult:
-    ready: bool
-    message: str = ""
-
-
-def customer_provision(*, customer: Customer, service_desk: ServiceDesk) -> ProvisionResult:
-    """Make sure `customer` can use `service_desk` in Jira; ready=False comes with a message for them."""
-    if customer.tenant_id != service_desk.tenant_id:
-        raise ValueError("The customer and the service desk belong to different tenants.")
-    rules = selectors.organization_rules_active(tenant=service_desk.tenant)
-    if _up_to_date(customer=customer, service_desk=service_desk, rules=rules):
-        return ProvisionResult(ready=True)
-    already_queued = customer.provisioning == Customer.Provisioning.RETRYING and customer.provisioning_queued_at
-    try:
-        customer_provision_now(customer=customer, service_desk=service_desk, retry=INTERACTIVE, rules=rules)
-    except errors.JiraTransientError as exc:
-        provisioning_mark(customer, Customer.Provisioning.RETRYING, f"Waiting for Jira: {exc}")
-        if not already_queued:
-            provisioning_retry_queue(customer_id=customer.pk, service_desk_id=service_desk.pk)
-        return ProvisionResult(ready=False, message=SETTING_UP.format(desk=service_desk.project_name))
-    except errors.JiraError as exc:
-        logger.warning("Provisioning of customer %s in tenant %s failed: %s", customer.pk, customer.tenant_id, exc)
-        provisioning_mark(customer, Customer.Provisioning.FAILED, str(exc))
-        return ProvisionResult(ready=False, message=NOT_POSSIBLE.format(desk=service_desk.project_name))
-    return ProvisionResult(ready=True)
-
-
-def provisioning_retry_queue(*, customer_id: int, service_desk_id: int) -> None:
-    """Queue the worker's retry once the transaction commits (GATEWAY_PROVISION_QUEUE picks a queue).
-
-    `provisioning_desk` and `provisioning_queued_at` say what is queued and since when; if the broker
-    cannot be reached, `provisioning_queued_at` goes back to empty and `customer_provision_resume`
-    (every few minutes) or the customer's next visit queues it again: nothing the customer did is lost.
-    """
-    from portal.tasks import customer_provision_retry
-
-    customers = Customer.objects.filter(pk=customer_id)
-    customers.update(provisioning_desk_id=service_desk_id, provisioning_queued_at=timezone.now())
-    queue = settings.GATEWAY_PROVISION_QUEUE
-    publish_on_commit(
-        customer_provision_retry,
-        args=(customer_id, service_desk_id),
-        on_failure=lambda exc: customers.update(provisioning_queued_at=None),
-        **({"queue": queue} if queue else {}),
-    )
 
 
 def provisioning_mark(customer: Customer, state: str, error: str) -> None:
@@ -96,7 +34,7 @@ def _wanted_orgs(*, customer: Customer, rules: list[OrganizationRule]) -> tuple[
     return matching, removable - {""}
 
 
-def _up_to_date(*, customer: Customer, service_desk: ServiceDesk, rules: list[OrganizationRule]) -> bool:
+def provisioning_up_to_date(*, customer: Customer, service_desk: ServiceDesk, rules: list[OrganizationRule]) -> bool:
     if customer.provisioning != Customer.Provisioning.DONE or not customer.jira_account_id:
         return False
     grants = selectors.jira_grants(tenant=service_desk.tenant, account_id=customer.jira_account_id)

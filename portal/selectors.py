@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from portal import access
 from portal.errors import RequestNotFound
-from portal.models import Customer
+from providers.models import Customer
 from tenants.jira.client import JiraClient
 from tenants.jira.types import Comment, CustomerRequest, SearchPage
 from tenants.models import ServiceDesk, Tenant

@@ -1,79 +1,56 @@
-"""Writes to customers and the sign-in log."""
+"""What a portal page asks of the rest: provisioning the signed-in customer in Jira before they use a desk.
+
+Access rules come first (`portal.access`), so a refused customer is never added to a desk in Jira.
+If Jira is down or rate-limited the customer is told their access is being set up, and a worker
+retries (`portal.tasks`); nothing they did is lost.
+"""
 
 import logging
+from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from portal.provisioning import customer_provision_now, provisioning_mark, provisioning_up_to_date
+from portal.tasks import provisioning_retry_queue
+from providers.models import Customer
+from tenants import selectors
+from tenants.jira import errors
+from tenants.jira.client import INTERACTIVE
+from tenants.models import ServiceDesk
 
-from portal.models import Customer, LoginEvent
-from providers.models import IdentityProvider
-from sso_gateway import metrics
-from sso_gateway.clientip import client_ip
-from tenants.models import Tenant
+logger = logging.getLogger(__name__)
 
-logger = logging.getLogger("gateway.signin")
-
-PROFILE_FIELDS = ("email", "first_name", "last_name", "display_name", "groups")
-
-
-def customer_sign_in(*, provider: IdentityProvider, identity) -> Customer:
-    """Find or create the customer (tenant, provider, sub) and refresh what the provider says about them.
-
-    The same email at another provider or tenant is another customer (PRODUCT.md, non-negotiables).
-    Two simultaneous first sign-ins of one person race on the unique constraint; the loser re-reads.
-    A returning customer costs one SELECT and one UPDATE, without a transaction or row lock: both
-    writers of a race would write what the provider said, and the last one wins.
-    """
-    values = {name: getattr(identity, name) for name in PROFILE_FIELDS}
-    values["last_login_at"] = timezone.now()
-    key = {"tenant_id": provider.tenant_id, "provider": provider, "subject": identity.subject}
-    customer = Customer.objects.filter(**key).first()
-    if customer is None:
-        try:
-            with transaction.atomic():
-                return Customer.objects.create(**key, **values)
-        except IntegrityError:
-            customer = Customer.objects.get(**key)
-    Customer.objects.filter(pk=customer.pk).update(**values)
-    for name, value in values.items():
-        setattr(customer, name, value)
-    customer.provider = provider
-    return customer
+SETTING_UP = (
+    "We're setting up your access to {desk}. Jira is busy right now; we keep trying in the background. "
+    "Please come back in a few minutes: nothing you did is lost."
+)
+NOT_POSSIBLE = (
+    "We could not set up your access to {desk}. The help desk team can see why in their admin; "
+    "please contact them or try again later."
+)
 
 
-def login_event_record(
-    *,
-    request,
-    tenant: Tenant,
-    provider: IdentityProvider | None,
-    customer: Customer | None = None,
-    reason: str = "",
-    detail: str = "",
-    reference: str | None = None,
-    is_test: bool = False,
-) -> LoginEvent:
-    """One row per sign-in attempt that reached the callback; a `reason` makes it a failure.
+@dataclass(frozen=True)
+class ProvisionResult:
+    ready: bool
+    message: str = ""
 
-    Never a token: `detail` is our own wording (see providers.oidc.errors).
-    """
-    event = LoginEvent(
-        tenant=tenant,
-        provider=provider,
-        customer=customer,
-        outcome=LoginEvent.Outcome.FAILURE if reason else LoginEvent.Outcome.SUCCESS,
-        reason=reason[:64],
-        detail=detail[:1000],
-        ip=client_ip(request),
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:512],
-        is_test=is_test,
-    )
-    if reference:
-        event.reference = reference
-    event.save()
-    outcome = "test" if is_test else event.outcome
-    logger.info(
-        "sign-in %s ref=%s provider=%s reason=%s", outcome, event.reference, provider.slug if provider else "-",
-        event.reason or "-", extra={"outcome": outcome, "reference": event.reference},
-    )  # fmt: skip
-    metrics.SIGNINS.labels(tenant.slug, provider.slug if provider else "-", outcome, event.reason or "-").inc()
-    return event
+
+def customer_provision(*, customer: Customer, service_desk: ServiceDesk) -> ProvisionResult:
+    """Make sure `customer` can use `service_desk` in Jira; ready=False comes with a message for them."""
+    if customer.tenant_id != service_desk.tenant_id:
+        raise ValueError("The customer and the service desk belong to different tenants.")
+    rules = selectors.organization_rules_active(tenant=service_desk.tenant)
+    if provisioning_up_to_date(customer=customer, service_desk=service_desk, rules=rules):
+        return ProvisionResult(ready=True)
+    already_queued = customer.provisioning == Customer.Provisioning.RETRYING and customer.provisioning_queued_at
+    try:
+        customer_provision_now(customer=customer, service_desk=service_desk, retry=INTERACTIVE, rules=rules)
+    except errors.JiraTransientError as exc:
+        provisioning_mark(customer, Customer.Provisioning.RETRYING, f"Waiting for Jira: {exc}")
+        if not already_queued:
+            provisioning_retry_queue(customer_id=customer.pk, service_desk_id=service_desk.pk)
+        return ProvisionResult(ready=False, message=SETTING_UP.format(desk=service_desk.project_name))
+    except errors.JiraError as exc:
+        logger.warning("Provisioning of customer %s in tenant %s failed: %s", customer.pk, customer.tenant_id, exc)
+        provisioning_mark(customer, Customer.Provisioning.FAILED, str(exc))
+        return ProvisionResult(ready=False, message=NOT_POSSIBLE.format(desk=service_desk.project_name))
+    return ProvisionResult(ready=True)

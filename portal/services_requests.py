@@ -11,7 +11,7 @@ this customer's (selectors.request_for_customer).
 from django import forms
 
 from portal.forms import RequestForm
-from portal.models import Customer
+from providers.models import Customer
 from tenants.jira import errors
 from tenants.jira.client import JiraClient
 from tenants.jira.types import CustomerRequest

@@ -1,6 +1,6 @@
 """The worker side of provisioning: retry a customer's provisioning with backoff until Jira answers,
 or give up visibly (Customer.provisioning = FAILED, the reason in provisioning_error, both shown in
-the customer admin). Takes ids; queued with transaction.on_commit by portal/provisioning.py.
+the customer admin). Takes ids; queued with transaction.on_commit by `provisioning_retry_queue`.
 """
 
 import random
@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.models import Customer
-from portal.provisioning import customer_provision_now, provisioning_mark, provisioning_retry_queue
+from portal.provisioning import customer_provision_now, provisioning_mark
+from providers.models import Customer
+from sso_gateway.queueing import publish_on_commit
 from tenants.jira import errors
 from tenants.jira.client import RetryPolicy
 from tenants.models import ServiceDesk
@@ -60,3 +61,21 @@ def customer_provision_resume() -> int:
     for customer_id, service_desk_id in pairs:
         provisioning_retry_queue(customer_id=customer_id, service_desk_id=service_desk_id)
     return len(pairs)
+
+
+def provisioning_retry_queue(*, customer_id: int, service_desk_id: int) -> None:
+    """Queue the worker's retry once the transaction commits (GATEWAY_PROVISION_QUEUE picks a queue).
+
+    `provisioning_desk` and `provisioning_queued_at` say what is queued and since when; if the broker
+    cannot be reached, `provisioning_queued_at` goes back to empty and `customer_provision_resume`
+    (every few minutes) or the customer's next visit queues it again: nothing the customer did is lost.
+    """
+    customers = Customer.objects.filter(pk=customer_id)
+    customers.update(provisioning_desk_id=service_desk_id, provisioning_queued_at=timezone.now())
+    queue = settings.GATEWAY_PROVISION_QUEUE
+    publish_on_commit(
+        customer_provision_retry,
+        args=(customer_id, service_desk_id),
+        on_failure=lambda exc: customers.update(provisioning_queued_at=None),
+        **({"queue": queue} if queue else {}),
+    )

@@ -12,14 +12,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from portal import access, jsm
-from portal.errors import RequestTypeNotFound
-from portal.pages import renders_portal_errors
-from portal.provisioning import customer_provision
-from portal.sessions import customer_get
-from providers.oidc.errors import DeskUnavailable, DeskUnknown
-from providers.oidc.pages import renders_sign_in_errors
+from portal.errors import DeskUnavailable, DeskUnknown, RequestTypeNotFound
+from portal.pages import portal_page
+from portal.services import customer_provision
 from providers.oidc.views import sign_in_redirect
-from providers.selectors import tenant_get_active
+from providers.sessions import customer_get
 from sso_gateway.localcache import LocalCache
 from tenants.models import ServiceDesk, Tenant
 
@@ -27,10 +24,10 @@ _desks = LocalCache("service desks by tenant and Jira id")
 
 
 @require_GET
-@renders_portal_errors
+@portal_page
 def home(request, *, tenant_slug):
     """The help center (issue 5, point 1): the desks this customer may use, each linking to its portal."""
-    tenant = tenant_get_active(slug=tenant_slug)
+    tenant = request.tenant
     customer = customer_get(request, tenant=tenant)
     desks = access.desks_for(customer=customer, tenant=tenant) if customer else []
     response = render(request, "portal/home.html", {"tenant": tenant, "customer": customer, "desks": desks})
@@ -39,9 +36,9 @@ def home(request, *, tenant_slug):
 
 
 @require_GET
-@renders_sign_in_errors
+@portal_page
 def account(request, *, tenant_slug):
-    tenant = tenant_get_active(slug=tenant_slug)
+    tenant = request.tenant
     customer = customer_get(request, tenant=tenant)
     if customer is None:
         return sign_in_redirect(request, tenant=tenant, next_path=reverse("portal:account", args=[tenant.slug]))
@@ -71,14 +68,14 @@ def desk_get(*, tenant: Tenant, desk_id: str, cached: bool = False) -> ServiceDe
 
 
 @require_GET
-@renders_portal_errors
+@portal_page
 def desk(request, *, tenant_slug, desk_id):
     """The substitute link and the desk's portal page (issue 5, point 2): request types in JSM's groups.
 
     Access rules come before provisioning, so a refused customer is never added to the desk in Jira.
     Until provisioning is done the page says access is being set up and lists nothing to raise.
     """
-    tenant = tenant_get_active(slug=tenant_slug)
+    tenant = request.tenant
     customer = customer_get(request, tenant=tenant)
     if customer is None:
         service_desk = desk_get(tenant=tenant, desk_id=desk_id, cached=True)
@@ -100,13 +97,13 @@ def desk(request, *, tenant_slug, desk_id):
 
 
 @require_GET
-@renders_portal_errors
+@portal_page
 def icon(request, *, tenant_slug, desk_id, icon_id):
     """A request type icon, fetched with the service account's token (Jira's icon URLs need it) and cached.
 
     Only for a signed-in customer and an icon of one of this desk's request types: no open proxy to Jira.
     """
-    tenant = tenant_get_active(slug=tenant_slug)
+    tenant = request.tenant
     service_desk = desk_get(tenant=tenant, desk_id=desk_id)
     customer = customer_get(request, tenant=tenant)
     if customer is None or not jsm.catalogue(tenant=tenant, desk=service_desk).has_icon(icon_id):

@@ -18,21 +18,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import access, jsm, selectors, services_requests
 from portal.errors import RequestNotFound, RequestTypeNotFound
 from portal.forms import RequestForm, upload_limits
-from portal.pages import renders_portal_errors
-from portal.provisioning import customer_provision
-from portal.sessions import customer_get
+from portal.pages import portal_page
+from portal.services import customer_provision
 from portal.views import desk_get
 from providers.oidc.views import sign_in_redirect
-from providers.selectors import tenant_get_active
+from providers.sessions import customer_get
 from tenants import services
 from tenants.jira import errors as jira_errors
 
 HIDDEN_FIELDS = {"summary", "attachment"}
 
 
-def _signed_in(request, tenant_slug: str):
+def _signed_in(request):
     """(tenant, customer, None) or (tenant, None, a redirect into sign-in that comes back here)."""
-    tenant = tenant_get_active(slug=tenant_slug)
+    tenant = request.tenant
     customer = customer_get(request, tenant=tenant)
     if customer is None:
         return tenant, None, sign_in_redirect(request, tenant=tenant, next_path=request.path)
@@ -45,9 +44,9 @@ def _no_store(response):
 
 
 @require_http_methods(["GET", "POST"])
-@renders_portal_errors
+@portal_page
 def create(request, *, tenant_slug, desk_id, request_type_id):
-    tenant, customer, redirect_to_sign_in = _signed_in(request, tenant_slug)
+    tenant, customer, redirect_to_sign_in = _signed_in(request)
     if redirect_to_sign_in:
         return redirect_to_sign_in
     desk = desk_get(tenant=tenant, desk_id=desk_id)
@@ -98,10 +97,10 @@ def _raise_keeping_input(*, tenant, desk, customer, request_type, form):
 
 
 @require_GET
-@renders_portal_errors
+@portal_page
 def request_list(request, *, tenant_slug):
     """My requests (point 4): reporter or participant, across the desks they may use or one; one Jira call."""
-    tenant, customer, redirect_to_sign_in = _signed_in(request, tenant_slug)
+    tenant, customer, redirect_to_sign_in = _signed_in(request)
     if redirect_to_sign_in:
         return redirect_to_sign_in
     desks = access.desks_for(customer=customer, tenant=tenant)
@@ -143,7 +142,7 @@ def own_request(view_func):
 
     @wraps(view_func)
     def wrapper(request, *, tenant_slug, issue_key, **kwargs):
-        tenant, customer, redirect_to_sign_in = _signed_in(request, tenant_slug)
+        tenant, customer, redirect_to_sign_in = _signed_in(request)
         if redirect_to_sign_in:
             return redirect_to_sign_in
         client = jsm.client_for(tenant=tenant)
@@ -154,7 +153,7 @@ def own_request(view_func):
 
 
 @require_GET
-@renders_portal_errors
+@portal_page
 @own_request
 def request_detail(request, tenant, customer, client, view):
     """One request (point 5): three Jira calls (request with participants/attachments, comments, transitions)."""
@@ -185,7 +184,7 @@ def _back(tenant, issue_key):
 
 
 @require_POST
-@renders_portal_errors
+@portal_page
 @own_request
 def comment(request, tenant, customer, client, view):
     try:
@@ -204,7 +203,7 @@ def comment(request, tenant, customer, client, view):
 
 
 @require_POST
-@renders_portal_errors
+@portal_page
 @own_request
 def participant(request, tenant, customer, client, view):
     email = request.POST.get("email", "").strip()[:254]
@@ -220,7 +219,7 @@ def participant(request, tenant, customer, client, view):
 
 
 @require_POST
-@renders_portal_errors
+@portal_page
 @own_request
 def transition(request, tenant, customer, client, view):
     try:
@@ -239,7 +238,7 @@ def transition(request, tenant, customer, client, view):
 
 
 @require_GET
-@renders_portal_errors
+@portal_page
 @own_request
 def attachment(request, tenant, customer, client, view, *, attachment_id):
     """A request's file, fetched with the service account's token once ownership is checked; never inline."""

@@ -1,4 +1,7 @@
-"""Admin for identity providers, with their attribute mapping inline and the callback URL to copy."""
+"""Admin for identity providers (attribute mapping inline, the callback URL to copy), customers and the sign-in log.
+
+Customers and the sign-in log are read-only: both are written by sign-ins.
+"""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -6,12 +9,12 @@ from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from providers.models import AttributeMapping, IdentityProvider
-from providers.oidc.errors import SignInError
+from providers.errors import SignInError
+from providers.models import AttributeMapping, Customer, IdentityProvider, LoginEvent
 from providers.oidc.flow import sign_in_start
-from providers.oidc.pages import error_page
 from providers.presets import PRESETS
 from providers.services import attribute_mapping_ensure
+from sso_gateway.pages import error_page
 from tenants.admin import CopyButtonMedia
 from tenants.admin_base import TenantScopedAdmin, TenantScopedStackedInline
 from tenants.links import absolute, copyable
@@ -121,3 +124,29 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         attribute_mapping_ensure(provider=form.instance)
+
+
+@admin.register(Customer)
+class CustomerAdmin(TenantScopedAdmin):
+    list_display = ["__str__", "email", "tenant", "provider", "provisioning", "jira_account_id", "last_login_at"]
+    list_filter = ["provisioning", "tenant", "provider"]
+    search_fields = ["email", "display_name", "subject", "jira_account_id"]
+    readonly_fields = [field.name for field in Customer._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(TenantScopedAdmin):
+    list_display = ["created_at", "reference", "outcome", "reason", "tenant", "provider", "customer", "ip", "is_test"]
+    list_filter = ["outcome", "reason", "is_test", "tenant", "provider"]
+    search_fields = ["reference", "customer__email", "ip", "reason"]
+    readonly_fields = [field.name for field in LoginEvent._meta.fields]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,4 @@
-"""Reads of tenants and identity providers for the sign-in flow and the portal.
+"""Reads of identity providers and their mappings for the sign-in flow and the portal.
 
 Every anonymous visit reads them, so each process keeps what it read for a few seconds
 (`sso_gateway.localcache`, `GATEWAY_CONFIG_CACHE_SECONDS`): an admin's edit (or `tenant_config
@@ -6,22 +6,14 @@ apply`) takes effect without a restart, at once in the process that saved it and
 seconds in the others. The instances are shared between requests: read them, never change them.
 """
 
+from providers.errors import NoProviderConfigured, ProviderUnavailable
 from providers.models import AttributeMapping, IdentityProvider
-from providers.oidc.errors import NoProviderConfigured, ProviderUnavailable, TenantUnavailable
 from providers.services import attribute_mapping_ensure
 from sso_gateway.localcache import LocalCache
 from tenants.models import Tenant
 
-_active_tenants = LocalCache("active tenants by slug")
 _providers = LocalCache("identity providers by tenant")
 _mappings = LocalCache("attribute mappings by provider")
-
-
-def tenant_get_active(*, slug: str) -> Tenant:
-    tenant = _active_tenants.get_or_load(slug, lambda: Tenant.objects.filter(slug=slug, is_active=True).first())
-    if tenant is None:
-        raise TenantUnavailable(f"no active tenant {slug[:50]!r}.")
-    return tenant
 
 
 def providers_of(*, tenant: Tenant) -> list[IdentityProvider]:

@@ -60,3 +60,11 @@ def clear_all(*args, **kwargs) -> None:
     """Empty every local cache (a signal receiver, hence the arguments)."""
     for cache in _caches:
         cache.clear()
+
+
+def clear_on_change(model) -> None:
+    """Empty every local cache whenever `model` is saved or deleted in this process (apps' `ready`)."""
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(clear_all, sender=model, dispatch_uid=f"localcache.save.{model._meta.label}")
+    post_delete.connect(clear_all, sender=model, dispatch_uid=f"localcache.del.{model._meta.label}")

@@ -1,8 +1,32 @@
-"""Reads about tenants, their service desks, sync runs and what the gateway granted in Jira."""
+"""Reads about tenants, their service desks, sync runs and what the gateway granted in Jira.
+
+Every anonymous visit reads its tenant, so each process keeps the active tenants it read for a few
+seconds (`sso_gateway.localcache`, `GATEWAY_CONFIG_CACHE_SECONDS`). The instances are shared between
+requests: read them, never change them.
+"""
 
 from django.db.models import QuerySet
 
+from sso_gateway.localcache import LocalCache
+from tenants.errors import TenantUnavailable
 from tenants.models import JiraAccountGrant, OrganizationRule, ServiceDesk, SyncRun, Tenant
+
+_active_tenants = LocalCache("active tenants by slug")
+
+
+def tenant_get_active(*, slug: str) -> Tenant:
+    tenant = _active_tenants.get_or_load(slug, lambda: Tenant.objects.filter(slug=slug, is_active=True).first())
+    if tenant is None:
+        raise TenantUnavailable(f"no active tenant {slug[:50]!r}.")
+    return tenant
+
+
+def tenant_get(*, slug: str) -> Tenant:
+    """Active or not (signing out still works at a tenant that was switched off)."""
+    tenant = Tenant.objects.filter(slug=slug).first()
+    if tenant is None:
+        raise TenantUnavailable(f"no tenant {slug[:50]!r}.")
+    return tenant
 
 
 def tenant_ids_to_sync() -> list[int]:

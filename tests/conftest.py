@@ -7,7 +7,7 @@ from django.test import Client
 from providers.oidc import discovery
 from sso_gateway import localcache
 from sso_gateway.celery import app as celery_app
-from tests.factories import TenantFactory, TenantMembershipFactory, UserFactory
+from tests.factories import TenantFactory, UserFactory
 
 # The fakes' fixtures (test identity providers, fake JSM), available to every test.
 pytest_plugins = ["tests.fixtures.oidc", "tests.fixtures.panva", "tests.fixtures.jsm"]
@@ -48,17 +48,6 @@ def operator(db):
 def operator_client(operator):
     client = Client()
     client.force_login(operator)
-    return client
-
-
-def admin_client_for(tenant, *, role="admin", username=None):
-    """A logged-in test client of a staff user who administers `tenant`."""
-    membership = TenantMembershipFactory(
-        tenant=tenant, role=role, user__username=username or f"{tenant.slug}-{role}", user__is_staff=True
-    )
-    client = Client()
-    client.force_login(membership.user)
-    client.user = membership.user
     return client
 
 

@@ -3,8 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from portal.models import Customer, LoginEvent
-from providers.models import AttributeMapping, IdentityProvider
+from providers.models import AttributeMapping, Customer, IdentityProvider, LoginEvent
 from tenants.models import JiraConnection, ServiceDesk, SyncRun, Tenant, TenantMembership
 
 

@@ -9,8 +9,8 @@ the configuration comes from the `IdentityProvider` and its discovery document, 
 `providers.oidc.tokens` (OpenID Connect Core 3.1.3.7), userinfo is checked against the ID token
 (5.3.2), and a customer is found by (tenant, provider, sub), never by email.
 
-It is not in AUTHENTICATION_BACKENDS: it returns a `portal.Customer`, not a Django user, and is
-called from the callback view only.
+It is not in AUTHENTICATION_BACKENDS: it returns a `providers.models.Customer`, not a Django user, and
+is called from the callback view only.
 """
 
 from dataclasses import dataclass, field
@@ -20,14 +20,14 @@ from django.core.exceptions import ImproperlyConfigured
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from requests.auth import HTTPBasicAuth
 
-from portal.models import Customer
-from portal.services import customer_sign_in
-from providers.models import IdentityProvider
+from providers.errors import ProviderMisbehaved, SignInError
+from providers.models import Customer, IdentityProvider
 from providers.oidc import discovery, http, tokens
-from providers.oidc.errors import ProviderMisbehaved, SignInError, TokenExchangeFailed, UserinfoInvalid
+from providers.oidc.errors import TokenExchangeFailed, UserinfoInvalid
 from providers.oidc.mapping import MappedIdentity, claims_map, email_verified_check
 from providers.oidc.transaction import Transaction
 from providers.selectors import attribute_mapping_of
+from providers.services import customer_sign_in
 from tenants.links import absolute
 
 
@@ -53,12 +53,12 @@ class GatewayOIDCBackend(OIDCAuthenticationBackend):
         self.metadata = metadata or discovery.metadata_get(provider=provider)
         self.OIDC_OP_TOKEN_ENDPOINT = self.metadata.token_endpoint
         self.OIDC_OP_USER_ENDPOINT = self.metadata.userinfo_endpoint
-        self.OIDC_OP_JWKS_ENDPOINT = self.metadata.jwks_uri
         self.OIDC_RP_CLIENT_ID = provider.client_id
         self.OIDC_RP_CLIENT_SECRET = provider.client_secret
-        self.UserModel = Customer
 
     def get_settings(self, attr, *args):
+        """The base class reads global OIDC_* settings here; every method of it the gateway reaches is
+        replaced above, so one that is not would fail loudly rather than use another configuration."""
         raise ImproperlyConfigured(f"{attr}: the gateway's OIDC backend is configured per provider, not by settings.")
 
     # -- the flow
@@ -165,15 +165,9 @@ class GatewayOIDCBackend(OIDCAuthenticationBackend):
         email_verified_check(claims, provider=self.provider)
         return True
 
-    # -- the customer: (tenant, provider, sub), never matched by email
-    def filter_users_by_claims(self, claims):
-        return Customer.objects.filter(tenant_id=self.provider.tenant_id, provider=self.provider, subject=claims["sub"])
-
+    # -- the customer: (tenant, provider, sub), never matched by email; tokens are never stored
     def get_or_create_user(self, verified: VerifiedSignIn) -> Customer:
         return customer_sign_in(provider=self.provider, identity=verified.mapped)
-
-    def store_tokens(self, access_token, id_token):
-        """Tokens are never stored: the gateway needs the identity, not API access at the provider."""
 
 
 def _error_code(response: http.Response) -> str:

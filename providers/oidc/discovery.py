@@ -15,9 +15,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from providers.errors import ProviderMisbehaved
 from providers.models import IdentityProvider
 from providers.oidc import http
-from providers.oidc.errors import ProviderMisbehaved
 from sso_gateway.localcache import LocalCache
 from tenants.validators import validate_outbound_url
 

@@ -11,15 +11,10 @@ from django.contrib import admin
 from django.http import HttpResponseRedirect
 from mozilla_django_oidc.utils import generate_code_challenge
 
+from providers.errors import ProviderDenied, ProviderUnavailable, TestNotAllowed, TransactionInvalid
 from providers.models import IdentityProvider
 from providers.oidc import discovery, transaction
-from providers.oidc.errors import (
-    IdTokenInvalid,
-    ProviderDenied,
-    ProviderUnavailable,
-    TestNotAllowed,
-    TransactionInvalid,
-)
+from providers.oidc.errors import IdTokenInvalid
 from providers.oidc.transaction import Transaction
 from tenants.links import absolute
 

@@ -15,7 +15,7 @@ from http.cookiejar import DefaultCookiePolicy
 import requests
 from django.conf import settings
 
-from providers.oidc.errors import ProviderMisbehaved, ProviderUnreachable
+from providers.errors import ProviderMisbehaved, ProviderUnreachable
 from sso_gateway import metrics
 
 MAX_RESPONSE_BYTES = 1024 * 1024

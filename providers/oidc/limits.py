@@ -23,7 +23,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 
-from providers.oidc.errors import TooManyAttempts
+from providers.errors import TooManyAttempts
 from sso_gateway import cache as resilient
 from sso_gateway.clientip import client_ip
 

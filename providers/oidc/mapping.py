@@ -9,8 +9,8 @@ from dataclasses import asdict, dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
+from providers.errors import ClaimMissing, EmailNotVerified
 from providers.models import AttributeMapping, IdentityProvider
-from providers.oidc.errors import ClaimMissing, EmailNotVerified
 
 MAX_GROUPS = 200
 LIMITS = {"first_name": 150, "last_name": 150, "display_name": 255}

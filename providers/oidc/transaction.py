@@ -22,7 +22,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core import signing
 
-from providers.oidc.errors import TransactionInvalid
+from providers.errors import TransactionInvalid
 
 MAX_AGE = 600
 MAX_PENDING = 5

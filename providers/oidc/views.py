@@ -1,6 +1,7 @@
 """Sign-in views: choose a provider, start, come back (callback), sign out. Thin: the work is in flow/backend.
 
-Errors are raised as `SignInError`s and become pages in `pages.renders_sign_in_errors`.
+Each view is a `sign_in_page`: the tenant is resolved once (`request.tenant`) and a `SignInError` raised
+below becomes the error page (`sso_gateway.pages`).
 """
 
 from urllib.parse import urlencode
@@ -10,16 +11,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.services import login_event_record
-from portal.sessions import customer_get, customer_login, customer_logout
+from providers.errors import ProviderUnavailable, SignInError
 from providers.models import IdentityProvider
 from providers.oidc import discovery, flow, transaction
 from providers.oidc.backend import GatewayOIDCBackend
-from providers.oidc.errors import ProviderUnavailable, SignInError
 from providers.oidc.limits import sign_in_throttle
-from providers.oidc.pages import renders_sign_in_errors
 from providers.oidc.redirects import safe_next
-from providers.selectors import provider_get, provider_get_enabled, provider_pick, tenant_get_active
+from providers.pages import sign_in_page
+from providers.selectors import provider_get, provider_get_enabled, provider_pick
+from providers.services import login_event_record
+from providers.sessions import customer_get, customer_login, customer_logout
 from tenants.models import Tenant
 
 
@@ -28,10 +29,10 @@ def login_url(provider: IdentityProvider, next_path: str) -> str:
 
 
 @require_GET
-@renders_sign_in_errors
+@sign_in_page
 def choose(request, *, tenant_slug):
     """One provider: straight there. Several: a choice page, or the one whose email domains match."""
-    tenant = tenant_get_active(slug=tenant_slug)
+    tenant = request.tenant
     next_path = safe_next(request.GET.get("next"), tenant_slug=tenant_slug)
     email = request.GET.get("email", "").strip()[:254]
     provider, providers = provider_pick(tenant=tenant, idp=request.GET.get("idp", ""), email=email)
@@ -43,10 +44,9 @@ def choose(request, *, tenant_slug):
 
 
 @require_GET
-@renders_sign_in_errors
+@sign_in_page
 def login(request, *, tenant_slug, provider_slug):
-    tenant = tenant_get_active(slug=tenant_slug)
-    provider = provider_get_enabled(tenant=tenant, slug=provider_slug)
+    provider = provider_get_enabled(tenant=request.tenant, slug=provider_slug)
     next_path = safe_next(request.GET.get("next"), tenant_slug=tenant_slug)
     return _start(request, provider=provider, next_path=next_path)
 
@@ -65,10 +65,10 @@ def callback(request, *, tenant_slug, provider_slug):
     return response
 
 
-@renders_sign_in_errors
+@sign_in_page
 def _callback(request, *, tenant_slug, provider_slug):
     sign_in_throttle(request, tenant_slug=tenant_slug, step="callback")
-    tenant = tenant_get_active(slug=tenant_slug)
+    tenant = request.tenant
     provider = provider_get(tenant=tenant, slug=provider_slug)
     if provider is None:
         raise ProviderUnavailable(f"no identity provider {provider_slug[:50]!r} at this tenant.")
@@ -93,7 +93,7 @@ def _callback(request, *, tenant_slug, provider_slug):
 
 
 def _test_result(request, *, provider, backend, code, tx):
-    """Test connection (issue 3, point 10): every claim and the mapped result; no customer, no session."""
+    """Test connection: every claim and the mapped result; no customer, no session (nothing is provisioned)."""
     verified = backend.verify_sign_in(code=code, transaction=tx)
     error = verified.mapping_error
     event = login_event_record(
@@ -120,10 +120,10 @@ def _test_result(request, *, provider, backend, code, tx):
 
 
 @require_POST
-@renders_sign_in_errors
+@sign_in_page(active_only=False)
 def logout(request, *, tenant_slug):
-    """End the local session at this tenant; offer RP-initiated logout at the provider when it has one."""
-    tenant = Tenant.objects.filter(slug=tenant_slug).first() or tenant_get_active(slug=tenant_slug)
+    """End the local session at this tenant (switched off or not); offer RP-initiated logout at the provider."""
+    tenant = request.tenant
     customer = customer_get(request, tenant=tenant)
     customer_logout(request, tenant=tenant)
     end_session = _end_session_url(customer.provider) if customer else ""

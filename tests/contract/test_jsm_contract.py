@@ -7,15 +7,15 @@ fake; every recorded exchange is then validated against Atlassian's OpenAPI docu
 
 import pytest
 
-from portal.provisioning import customer_provision
+from fakes.jsm.app import Exchange
+from fakes.jsm.fields import EVERY_FIELD
+from portal.services import customer_provision
 from tenants import services
 from tenants.jira import errors
 from tenants.jira.client import JiraClient
 from tenants.models import OrganizationRule
 from tests.contract.openapi import problems
 from tests.factories import CustomerFactory, IdentityProviderFactory
-from fakes.jsm.app import Exchange
-from fakes.jsm.fields import EVERY_FIELD
 
 
 def _scenario(tenant, jira, fake):

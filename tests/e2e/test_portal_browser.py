@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from fakes.jsm.fields import EVERY_FIELD
 from tenants.models import ServiceDesk
 from tests.factories import TenantFactory, provider_at
-from fakes.jsm.fields import EVERY_FIELD
 from tests.fixtures.jsm import connect
 
 REPO = Path(__file__).resolve().parents[2]

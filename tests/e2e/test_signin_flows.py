@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from portal.models import Customer
+from providers.models import Customer
 from tests.factories import IdentityProviderFactory, ServiceDeskFactory, provider_at
 from tests.helpers.signin import finish_sign_in, sign_in, sign_in_started, start_sign_in
 

@@ -7,9 +7,9 @@ import pytest
 import requests
 from django.test import Client
 
-from portal.models import Customer, LoginEvent
-from tests.factories import provider_at
 from fakes.panva.driver import panva_sign_in
+from providers.models import Customer, LoginEvent
+from tests.factories import provider_at
 
 pytestmark = pytest.mark.django_db
 

@@ -360,8 +360,8 @@ def test_panva_driver_completes_a_gateway_sign_in_with_the_django_test_client(te
     from django.core.cache import cache
     from django.test import Client
 
-    from tests.factories import provider_at
     from fakes.panva.driver import panva_sign_in
+    from tests.factories import provider_at
 
     cache.clear()  # discovery is cached by URL; a port can repeat across tests
     idp = provider_at(panva_provider, tenant=tenant, slug="panva")

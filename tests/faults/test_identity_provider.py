@@ -13,10 +13,10 @@ import time
 import pytest
 from django.test import Client
 
-from portal.models import Customer, LoginEvent
+from providers.models import Customer, LoginEvent
 from tests.factories import provider_at
-from tests.helpers.signin import finish_sign_in, start_sign_in
 from tests.faults.services import closed_port_url
+from tests.helpers.signin import finish_sign_in, start_sign_in
 
 pytestmark = pytest.mark.django_db
 

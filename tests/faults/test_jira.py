@@ -9,11 +9,11 @@ Customers), and Jira never ends up with two customers for one email.
 import pytest
 from django.urls import reverse
 
-from portal.models import Customer
+from providers.models import Customer
 from tenants.models import ServiceDesk, SyncRun
 from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory
 from tests.faults.services import wait_until
-from tests.portal.conftest import signed_in
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def countdowns(monkeypatch, fake_jsm):
 
 
 def customer_admin(operator_client, customer) -> str:
-    return operator_client.get(reverse("admin:portal_customer_change", args=[customer.pk])).content.decode()
+    return operator_client.get(reverse("admin:providers_customer_change", args=[customer.pk])).content.decode()
 
 
 SAID = {"429": "rate-limiting", "503": "HTTP 503", "500": "HTTP 500", "timeout": "did not answer in time"}

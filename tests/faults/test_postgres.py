@@ -10,11 +10,10 @@ import pytest
 import requests
 from django.db import connection
 
-from portal.models import Customer
+from providers.models import Customer
 from tenants.models import SyncRun
 from tenants.tasks import service_desks_sync_tenant
 from tests.factories import TenantFactory, provider_at
-from tests.fixtures.jsm import connect
 from tests.faults.processes import celery_worker, gunicorn
 from tests.faults.services import (
     pg_backends,
@@ -23,6 +22,7 @@ from tests.faults.services import (
     skip_without_worker_env,
     wait_until,
 )
+from tests.fixtures.jsm import connect
 
 pytestmark = [pytest.mark.timeout(180)]
 

@@ -8,14 +8,15 @@ that was queued must not be lost and must complete, by a real Celery worker, onc
 import pytest
 from django.test import Client
 
-from portal.models import Customer
+from providers.models import Customer
 from tenants.models import ServiceDesk, SyncRun
 from tenants.tasks import service_desks_sync_tenant
 from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory, TenantFactory, provider_at
-from tests.fixtures.jsm import connect
-from tests.faults.conftest import publishing_to
+from tests.faults.helpers import publishing_to
 from tests.faults.processes import celery_worker
 from tests.faults.services import skip_without_worker_env, wait_until
+from tests.fixtures.jsm import connect
+from tests.helpers import signed_in
 
 
 def provider_for(tenant, fake):
@@ -62,17 +63,6 @@ def test_sign_in_while_redis_is_down_never_answers_500_and_works_again_when_it_r
     carol = Client(raise_request_exception=False)
     assert sign_in_as(carol, idp, oidc_provider, email="carol@example.com")["Location"] == "/acme/account/"
     assert b"carol@example.com" in carol.get("/acme/account/").content
-
-
-def signed_in_client(customer) -> Client:
-    """A browser whose session holds `customer` (as portal.sessions.customer_login leaves it)."""
-    from portal.sessions import _hash
-
-    client = Client(raise_request_exception=False)
-    session = client.session
-    session[f"gw.customer.{customer.tenant_id}"] = {"id": customer.pk, "hash": _hash(customer)}
-    session.save()
-    return client
 
 
 @pytest.fixture
@@ -126,7 +116,7 @@ def test_provisioning_queued_while_redis_is_down_is_not_lost(worker_on_own_redis
     fake_jsm.state.add_service_desk(name="IT Help", key="IT", desk_id="5")
     ServiceDeskFactory(tenant=tenant, jira_id="5", project_name="IT Help")
     customer = CustomerFactory(provider=IdentityProviderFactory(tenant=tenant), email="ann@example.com")
-    client = signed_in_client(customer)
+    client = signed_in(customer, Client(raise_request_exception=False))
 
     own_durable_redis.kill()
     fake_jsm.fail("/rest/api/3/user/search", 503)  # Jira down too: the provisioning must be queued

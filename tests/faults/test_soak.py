@@ -24,14 +24,14 @@ import requests
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.models import Session
 
-from portal.models import Customer, LoginEvent
+from providers.models import Customer, LoginEvent
 from tenants.models import SyncRun
 from tenants.tasks import service_desks_sync_tenant
 from tests.factories import ServiceDeskFactory, TenantFactory, provider_at
-from tests.fixtures.jsm import connect
-from tests.faults.conftest import redis_profile
+from tests.faults.helpers import redis_profile
 from tests.faults.processes import celery_worker, gunicorn
 from tests.faults.services import env_seconds, pg_backends, rss_kb, skip_without_worker_env, wait_until
+from tests.fixtures.jsm import connect
 
 SOAK_SECONDS = min(180.0, env_seconds("GATEWAY_SOAK_SECONDS", 60))
 CUSTOMERS = 6  # concurrent browsers signing in

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 
-from providers.oidc import transaction
 from fakes.oidc.provider import FakeOidcProvider
+from providers.oidc import transaction
 
 
 @dataclass

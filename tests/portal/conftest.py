@@ -1,19 +1,8 @@
 """Fixtures of the portal tests: a customer and a browser signed in as them (without a provider round trip)."""
 
 import pytest
-from django.test import Client
 
-from portal import sessions
 from tests.factories import CustomerFactory, IdentityProviderFactory
-
-
-def signed_in(customer, client=None):
-    """A test client whose session holds `customer` at their tenant, as the callback leaves it."""
-    client = client or Client()
-    session = client.session
-    session[f"gw.customer.{customer.tenant_id}"] = {"id": customer.pk, "hash": sessions._hash(customer)}
-    session.save()
-    return client
 
 
 @pytest.fixture

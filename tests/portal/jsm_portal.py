@@ -4,12 +4,12 @@ of every field type, and signed-in customers provisioned in the fake the way sig
 
 from dataclasses import dataclass
 
-from portal.provisioning import customer_provision
+from fakes.jsm.fields import EVERY_FIELD
+from portal.services import customer_provision
 from tenants.models import ServiceDesk
 from tests.factories import CustomerFactory, IdentityProviderFactory
-from fakes.jsm.fields import EVERY_FIELD
 from tests.fixtures.jsm import connect
-from tests.portal.conftest import signed_in
+from tests.helpers import signed_in
 
 
 @dataclass

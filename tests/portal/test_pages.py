@@ -3,10 +3,10 @@
 import pytest
 from django.test import Client
 
-from portal import sessions
+from providers import sessions
 from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory
+from tests.helpers import signed_in
 from tests.helpers.signin import sign_in_started
-from tests.portal.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 

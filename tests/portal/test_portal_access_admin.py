@@ -3,8 +3,8 @@ of a restricted portal that would admit nobody, and a list column saying who may
 
 import pytest
 
-from tests.conftest import admin_client_for
 from tests.factories import ServiceDeskFactory
+from tests.helpers import admin_client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -206,7 +206,7 @@ def test_the_create_form_needs_sign_in_and_csrf(site, factory_idp_discovered):
     customer, _ = customer_at(site)
     response = Client().get(create_url(site, site.question))
     assert sign_in_started(response).next_path == create_url(site, site.question)
-    from tests.portal.conftest import signed_in
+    from tests.helpers import signed_in
 
     strict = signed_in(customer, Client(enforce_csrf_checks=True))
     assert strict.post(create_url(site, site.question), {"summary": "x"}).status_code == 403

@@ -4,8 +4,8 @@ the gateway (another customer's key is a 404), public comments only, few Jira ca
 import pytest
 from django.test import Client
 
+from tests.helpers import signed_in
 from tests.helpers.signin import sign_in_started
-from tests.portal.conftest import signed_in
 from tests.portal.jsm_portal import customer_at, portal_site, raise_request
 
 pytestmark = pytest.mark.django_db

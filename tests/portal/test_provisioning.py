@@ -1,10 +1,10 @@
-"""Provisioning a signed-in customer in JSM (portal.provisioning.customer_provision)."""
+"""Provisioning a signed-in customer in JSM (portal.services.customer_provision)."""
 
 import pytest
 from django.urls import reverse
 
-from portal.models import Customer
-from portal.provisioning import customer_provision
+from portal.services import customer_provision
+from providers.models import Customer
 from tenants.models import OrganizationRule
 from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory
 
@@ -170,7 +170,7 @@ def test_the_worker_gives_up_visibly_in_the_admin(
         customer_provision(customer=customer, service_desk=desk)
     customer.refresh_from_db()
     assert customer.provisioning == "failed" and "Gave up after 3 attempts" in customer.provisioning_error
-    page = operator_client.get(reverse("admin:portal_customer_change", args=[customer.pk])).content.decode()
+    page = operator_client.get(reverse("admin:providers_customer_change", args=[customer.pk])).content.decode()
     assert "Gave up after 3 attempts" in page
 
 

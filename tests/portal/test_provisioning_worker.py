@@ -4,8 +4,8 @@ once Jira is back. Runs when REDIS_URL and a PostgreSQL DATABASE_URL are set; sk
 
 import pytest
 
-from portal.models import Customer
-from portal.provisioning import customer_provision
+from portal.services import customer_provision
+from providers.models import Customer
 from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory, TenantFactory
 from tests.fixtures.jsm import connect
 from tests.tenants.worker import celery_worker, skip_without_worker_env, wait_for

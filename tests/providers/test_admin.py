@@ -4,9 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from portal.models import Customer, LoginEvent
+from providers.models import Customer, LoginEvent
 from providers.services import attribute_mapping_ensure
-from tests.conftest import admin_client_for
+from tests.helpers import admin_client_for
 from tests.helpers.signin import finish_sign_in, sign_in, start_sign_in
 
 pytestmark = pytest.mark.django_db

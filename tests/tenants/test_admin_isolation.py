@@ -18,8 +18,8 @@ from tenants.admin_base import TenantScopedAdmin, TenantScopedStackedInline, Ten
 from tenants.fields import EncryptedTextField
 from tenants.models import Tenant, TenantMembership
 from tenants.scoping import tenant_filter, tenant_of, tenant_path
-from tests.conftest import admin_client_for
 from tests.factories import TenantFactory, UserFactory
+from tests.helpers import admin_client_for
 
 _counter = itertools.count()
 

@@ -3,8 +3,8 @@
 from django.urls import reverse
 
 from tenants.models import SyncRun
-from tests.conftest import admin_client_for
 from tests.fixtures.jsm import connect
+from tests.helpers import admin_client_for
 
 
 def verify(client, connection, **overrides):

@@ -7,8 +7,8 @@ from django.forms import CheckboxInput
 
 from providers.models import IdentityProvider
 from tenants.models import JiraConnection
-from tests.conftest import admin_client_for
 from tests.factories import IdentityProviderFactory, JiraConnectionFactory
+from tests.helpers import admin_client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from portal.models import Customer, LoginEvent
+from fakes.oidc import DROP
+from providers.models import Customer, LoginEvent
 from providers.oidc.transaction import PREFIX
 from tests.factories import provider_at
-from fakes.oidc import DROP
 from tests.helpers.signin import finish_sign_in, sign_in, start_sign_in
 
 pytestmark = pytest.mark.django_db

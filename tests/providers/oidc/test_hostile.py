@@ -17,9 +17,9 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from portal.models import Customer, LoginEvent
-from tests.factories import IdentityProviderFactory, provider_at
 from fakes.oidc import DROP
+from providers.models import Customer, LoginEvent
+from tests.factories import IdentityProviderFactory, provider_at
 from tests.helpers.signin import sign_in
 
 pytestmark = pytest.mark.django_db

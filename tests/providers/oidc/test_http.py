@@ -4,8 +4,8 @@ import pytest
 import requests
 import responses
 
+from providers.errors import ProviderMisbehaved, ProviderUnreachable
 from providers.oidc import http
-from providers.oidc.errors import ProviderMisbehaved, ProviderUnreachable
 
 URL = "https://idp.example/.well-known/openid-configuration"
 

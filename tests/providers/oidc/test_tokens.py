@@ -5,10 +5,10 @@ import time
 import jwt
 import pytest
 
+from fakes.oidc import DROP, SigningKey
 from providers.oidc import discovery, tokens
 from providers.oidc.errors import IdTokenInvalid
 from tests.factories import IdentityProviderFactory
-from fakes.oidc import DROP, SigningKey
 
 pytestmark = pytest.mark.django_db
 ISSUER = "https://idp.example"

@@ -6,8 +6,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from providers.errors import TransactionInvalid
 from providers.oidc import transaction
-from providers.oidc.errors import TransactionInvalid
 from providers.oidc.transaction import MAX_PENDING, PREFIX, Transaction
 
 

@@ -10,10 +10,10 @@ password change ends a Django user's. The session key is cycled at sign-in (sess
 
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from portal.models import Customer
+from providers.models import Customer
 from tenants.models import Tenant
 
-SALT = "gateway.portal.customer-session"
+SALT = "gateway.portal.customer-session"  # unchanged since the move from portal: sessions stay valid
 
 
 def _key(tenant_id: int) -> str:

@@ -1,0 +1,96 @@
+"""Why a sign-in can fail, whatever the protocol, as types.
+
+Each error carries a short `reason` code (stored on the LoginEvent, searchable in the admin), the
+HTTP status of the page the customer sees, and what the customer can do about it. They are raised
+where the problem is found (the provider's configuration, the transaction cookie, the provider's
+answer) and become a page in one place: `sso_gateway.pages.renders_page_errors`. The checks of one
+protocol have their own module (`providers/oidc/errors.py`).
+"""
+
+from sso_gateway.pages import PageError
+
+
+class SignInError(PageError):
+    """Why a sign-in failed; its `reason` is stored on the LoginEvent and searchable in the admin."""
+
+    kind = "sign-in"
+    status = 400
+    reason = "sign_in_failed"
+    title = "We could not sign you in"
+    advice = "Go back to the link you followed and try again. If it keeps happening, contact the help desk."
+
+
+class ProviderUnavailable(SignInError):
+    status = 404
+    reason = "provider_disabled"
+    title = "This sign-in option is not available"
+    advice = "Go back to the help center's home page and choose another way to sign in."
+
+
+class NoProviderConfigured(SignInError):
+    status = 404
+    reason = "no_provider"
+    title = "Sign-in is not set up yet"
+    advice = "This help center has no sign-in option switched on. Please contact the help desk by another channel."
+
+
+class TooManyAttempts(SignInError):
+    status = 429
+    reason = "rate_limited"
+    title = "Too many sign-in attempts"
+    advice = "Please wait a minute and try again."
+
+
+class TransactionInvalid(SignInError):
+    status = 400
+    reason = "bad_state"
+    title = "Your sign-in expired or was interrupted"
+    advice = "Sign-ins must finish within 10 minutes in the same browser. Go back to the link and try again."
+
+
+class ProviderDenied(SignInError):
+    """The provider sent the customer back with `error=...` (RFC 6749 4.1.2.1)."""
+
+    status = 403
+    reason = "idp_error"
+    title = "Your identity provider did not sign you in"
+    advice = "Try again. If your account is not allowed to use this help center, contact your administrator."
+
+
+class ProviderUnreachable(SignInError):
+    status = 503
+    reason = "idp_unreachable"
+    title = "Your identity provider is not answering"
+    advice = "This is usually temporary. Wait a minute and try again."
+
+
+class ProviderMisbehaved(SignInError):
+    """The provider answered, but not as OpenID Connect says it must (discovery, token or userinfo response)."""
+
+    status = 503
+    reason = "idp_bad_response"
+    title = "Your identity provider sent an answer we cannot use"
+    advice = "Try again later. If it keeps happening, tell the help desk the reference below."
+
+
+class ClaimMissing(SignInError):
+    status = 403
+    reason = "email_missing"
+    title = "Your identity provider did not share your email address"
+    advice = "This help center needs your email address. Ask your administrator to release it to this application."
+
+
+class EmailNotVerified(SignInError):
+    status = 403
+    reason = "email_unverified"
+    title = "Your email address is not verified"
+    advice = (
+        "Verify your email address with your identity provider (look for its confirmation email), then sign in again."
+    )
+
+
+class TestNotAllowed(SignInError):
+    status = 403
+    reason = "test_forbidden"
+    title = "You may not test this identity provider"
+    advice = "Sign in to the admin as an administrator of this tenant and start the test from the provider's page."
