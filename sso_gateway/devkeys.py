@@ -8,6 +8,8 @@ import secrets
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 
 def django_key() -> str:
@@ -16,6 +18,16 @@ def django_key() -> str:
 
 def fernet_key() -> str:
     return Fernet.generate_key().decode()
+
+
+def rsa_private_key_pem() -> str:
+    """A fresh 2048-bit RSA key in PKCS#8 PEM: what the demo identity provider signs ID tokens with (RS256)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        encoding=serialization.Encoding.PEM,
+        format=serialization.PrivateFormat.PKCS8,
+        encryption_algorithm=serialization.NoEncryption(),
+    ).decode()
 
 
 def load_or_create(var_dir: Path, name: str, make) -> str:

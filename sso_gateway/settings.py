@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "tenants",
     "providers",
+    "configuration",
     "portal",
 ]
 
@@ -267,14 +268,14 @@ LOGGING = {
 
 # --- Demo (bin/run). Everything demo-only is off unless GATEWAY_DEMO is on; production refuses it (above).
 if GATEWAY_DEMO:
-    from demo.keys import rsa_private_key_pem
-
     # The demo identity provider: django-oauth-toolkit as an OpenID Provider at /demo-idp/ (demo/urls.py).
     INSTALLED_APPS += ["oauth2_provider", "demo"]
     TEMPLATES[0]["OPTIONS"]["context_processors"].append("demo.context.demo")
     OAUTH2_PROVIDER = {
         "OIDC_ENABLED": True,
-        "OIDC_RSA_PRIVATE_KEY": devkeys.load_or_create(VAR_DIR, "demo-idp-signing-key.pem", rsa_private_key_pem),
+        "OIDC_RSA_PRIVATE_KEY": devkeys.load_or_create(
+            VAR_DIR, "demo-idp-signing-key.pem", devkeys.rsa_private_key_pem
+        ),
         "OIDC_ISS_ENDPOINT": f"{GATEWAY_BASE_URL}/demo-idp",
         "OAUTH2_VALIDATOR_CLASS": "demo.oidc.DemoValidator",
         "SCOPES": {"openid": "OpenID Connect", "email": "Your email address", "profile": "Your name and groups"},

@@ -1,11 +1,14 @@
+"""The root URLconf: the project's roof, the one module that wires every app's URLs together."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from sso_gateway import views
+from tenants import views as tenant_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", tenant_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),

@@ -1,3 +1,5 @@
+"""Operations endpoints: liveness, readiness (database, cache, broker) and the Prometheus scrape path."""
+
 import logging
 import secrets
 
@@ -5,18 +7,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 
 from sso_gateway.metrics import exposition
-from tenants.models import Tenant
 
 logger = logging.getLogger(__name__)
-
-
-def home(request):
-    """The gateway's front page: what it is and where to go (customers arrive on tenant links)."""
-    tenants = Tenant.objects.filter(is_active=True).order_by("name")[:50] if request.user.is_staff else []
-    return render(request, "home.html", {"tenants": tenants})
 
 
 def healthz(request):
@@ -67,8 +61,8 @@ def _check_cache() -> str:
 def _check_broker() -> str:
     if not settings.CELERY_BROKER_URL:
         return "in-process"
-    from sso_gateway.celery import app
+    from celery import current_app
 
-    with app.connection_for_write() as conn:
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return "ok"

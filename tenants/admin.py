@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from tenants import selectors, services, tasks
+from tenants.access_forms import ServiceDeskAccessForm
 from tenants.admin_base import TenantScopedAdmin
 from tenants.jira.errors import JiraError
 from tenants.links import absolute, copyable
@@ -191,7 +192,6 @@ class ServiceDeskAdmin(CopyButtonMedia, TenantScopedAdmin):
     ]
 
     def get_form(self, request, obj=None, **kwargs):
-        from portal.access_forms import ServiceDeskAccessForm
 
         kwargs["form"] = ServiceDeskAccessForm
         return super().get_form(request, obj, **kwargs)

@@ -13,7 +13,8 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
 
-from fakes.jsm import handlers
+from fakes.jsm import handlers, handlers_portal, handlers_requests  # noqa: F401 (each registers its routes)
+from fakes.jsm.routing import Reply, dispatch
 from fakes.jsm.state import State
 
 STATUS_TEXT = {
@@ -63,14 +64,6 @@ class Fault:
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and path.startswith(self.path) and self.times != 0
-
-
-class Reply(Exception):
-    """Raised by handlers to answer an error in the API's own format."""
-
-    def __init__(self, status: int, message: str = "", headers: dict | None = None):
-        super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
 
 
 def error_body(path: str, status: int, message: str):
@@ -164,7 +157,7 @@ class FakeJSMApp:
             return self._media(exchange.path.removeprefix("/media/"))
         self._apply_faults(exchange)
         exchange.authenticated_as = self._authenticate(exchange)
-        return handlers.dispatch(self.state, exchange)
+        return dispatch(self.state, exchange)
 
     def _media(self, token: str):
         """Stands for api.media.atlassian.com: a one-time token in the URL, no Authorization header."""

@@ -1,60 +1,8 @@
 """Route handlers of the fake: each takes (state, exchange, **path params) and returns
-(status, body, headers) or raises app.Reply. Shapes: ../shared/specs/*.openapi.json.
+(status, body, headers) or raises routing.Reply. Shapes: ../shared/specs/*.openapi.json.
 """
 
-import re
-
-JSM = "/rest/servicedeskapi"
-ROUTES = []
-
-
-def route(method: str, pattern: str):
-    def register(func):
-        ROUTES.append((method, re.compile("^" + pattern.replace("{", "(?P<").replace("}", ">[^/]+)") + "$"), func))
-        return func
-
-    return register
-
-
-def dispatch(state, exchange):
-    from fakes.jsm.app import Reply
-
-    for method, pattern, func in ROUTES:
-        match = pattern.match(exchange.path)
-        if match and method == exchange.method:
-            with state.lock:
-                return func(state, exchange, **match.groupdict())
-    raise Reply(404, f"No fake route for {exchange.method} {exchange.path}")
-
-
-def _reply(status, message=""):
-    from fakes.jsm.app import Reply
-
-    return Reply(status, message)
-
-
-def _caller(state, exchange):
-    return next(a for a in state.accounts.values() if a.account_id == exchange.authenticated_as)
-
-
-def _need_admin(state, exchange):
-    if not _caller(state, exchange).admin:
-        raise _reply(403, "You do not have permission to perform this operation.")
-
-
-def _desk(state, ref):
-    desk = state.desk(ref)
-    if desk is None:
-        raise _reply(404, "The service desk does not exist.")
-    return desk
-
-
-def _account_ids(state, exchange):
-    ids = (exchange.body or {}).get("accountIds") or []
-    unknown = [i for i in ids if i not in state.users]
-    if unknown:
-        raise _reply(400, f"Unknown accountId {unknown[0]}.")
-    return ids
+from fakes.jsm.routing import JSM, _account_ids, _caller, _desk, _need_admin, _reply, route
 
 
 # -- platform
@@ -225,4 +173,3 @@ def desk_organization_add(state, exchange, desk):
 
 
 # -- request types, requests, comments: see handlers_requests.py
-from fakes.jsm import handlers_requests  # noqa: E402, F401

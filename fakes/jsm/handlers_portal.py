@@ -9,8 +9,8 @@ import base64
 import re
 import secrets
 
-from fakes.jsm.handlers import JSM, _account_ids, _caller, _desk, _reply, route
 from fakes.jsm.handlers_requests import _request
+from fakes.jsm.routing import JSM, _account_ids, _caller, _desk, _reply, route
 from fakes.jsm.state import date_dto
 
 #: Jira Cloud's default attachment limit is configurable; the fake refuses bigger files with 413.

@@ -4,7 +4,7 @@ fields, customer requests (raised on behalf of a customer) and their public/inte
 
 import re
 
-from fakes.jsm.handlers import JSM, _caller, _desk, _reply, route
+from fakes.jsm.routing import JSM, _caller, _desk, _reply, route
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?([+-]\d{4}|Z)$")
@@ -163,4 +163,3 @@ def comment_create(state, exchange, key):
 
 
 # -- attachments, participants, customer transitions, JQL search: see handlers_portal.py
-from fakes.jsm import handlers_portal  # noqa: E402, F401

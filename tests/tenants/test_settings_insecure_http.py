@@ -8,7 +8,7 @@ from django.core.management import CommandError
 
 from providers.models import IdentityProvider
 from tenants.models import JiraConnection
-from tests.tenants.test_config_apply import apply
+from tests.configuration.helpers import apply
 from tests.tenants.test_secrets_admin import admin_form_data
 
 pytestmark = pytest.mark.django_db

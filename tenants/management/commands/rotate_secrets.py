@@ -6,7 +6,7 @@ the old one after it, restart, run this command, then remove the old key and res
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.config.rotation import SecretsUnreadable, secrets_rotate
+from tenants.rotation import SecretsUnreadable, secrets_rotate
 
 
 class Command(BaseCommand):

@@ -12,11 +12,11 @@ from pathlib import Path
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
+from configuration.errors import Problems
+from configuration.parse import ProviderSpec, Section, TenantSpec, document_parse
+from configuration.schema import key_for_attr
 from providers.models import AttributeMapping, IdentityProvider, split_words
 from providers.services import attribute_mapping_ensure
-from tenants.config.errors import Problems
-from tenants.config.parse import ProviderSpec, Section, TenantSpec, document_parse
-from tenants.config.schema import key_for_attr
 from tenants.models import JiraConnection, Tenant
 
 

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.config.links import tenant_links
+from configuration.links import tenant_links
 from tenants.models import Tenant
 
 

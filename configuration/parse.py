@@ -8,9 +8,9 @@ from); what the values mean (URLs, presets, slugs) is left to the models' own va
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tenants.config import schema
-from tenants.config.errors import Problems
-from tenants.config.secrets import SecretSourceError, secret_resolve
+from configuration import schema
+from configuration.errors import Problems
+from configuration.secrets import SecretSourceError, secret_resolve
 
 _TYPE_NAMES = {"str": "a string", "bool": "true or false", "int": "a whole number", "words": "a list of strings"}
 

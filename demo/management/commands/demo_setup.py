@@ -1,11 +1,12 @@
 """Prepares the demo's database without starting anything: the operator, the demo tenant and its
 identity provider (the demo OP at /demo-idp/). bin/run does this and more (demo/management/commands/
 run_demo.py: the fake Jira site, the sync, the worker and beat); this is for a gateway run by hand.
+Like the whole demo app, it exists only in demo mode (GATEWAY_DEMO=true).
 """
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from demo import services
 from tenants.links import absolute
 
 
@@ -13,10 +14,6 @@ class Command(BaseCommand):
     help = "Create (or refresh) the demo operator, demo tenant and demo identity provider; print how to sign in."
 
     def handle(self, *args, **options):
-        if not settings.GATEWAY_DEMO:
-            raise CommandError("Demo mode is off (GATEWAY_DEMO=false); nothing to set up.")
-        from demo import services  # installed only in demo mode
-
         tenant = services.demo_tenant_ensure()
         self.stdout.write(
             "\n".join(

@@ -5,10 +5,10 @@ from when it is applied again, never the value (issue 2, points 4 and 6). Applyi
 recreates the same configuration once those variables are set.
 """
 
+from configuration import schema
+from configuration.errors import TenantNotFound
+from configuration.secrets import suggested_env_name
 from providers.models import AttributeMapping, IdentityProvider, split_words
-from tenants.config import schema
-from tenants.config.errors import TenantNotFound
-from tenants.config.secrets import suggested_env_name
 from tenants.models import JiraConnection, Tenant
 
 

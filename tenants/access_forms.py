@@ -1,4 +1,4 @@
-"""The admin form of a service desk's access rules (issue 5, point 6): names one per line, not JSON.
+"""The admin form of a service desk's access rules: names one per line, not JSON.
 
 `ServiceDesk.allowed_groups` / `allowed_organizations` are JSON lists; an admin edits them as text
 (one name per line or comma-separated) and is told when a restricted portal would admit nobody.

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 
 from providers.models import IdentityProvider
 from tenants.models import Tenant
+from tests.configuration.helpers import apply, snapshot
 from tests.factories import AttributeMappingFactory, IdentityProviderFactory, JiraConnectionFactory, TenantFactory
-from tests.tenants.test_config_apply import apply, snapshot
 
 pytestmark = pytest.mark.django_db
 

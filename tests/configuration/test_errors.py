@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError
 
-from tests.tenants.test_config_apply import apply, issue_example, snapshot
+from tests.configuration.helpers import apply, issue_example, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.config import ApplyReport, ConfigError, ConfigInvalid, tenant_config_apply, tenant_config_export
+from configuration.apply import ApplyReport, tenant_config_apply
+from configuration.errors import ConfigError, ConfigInvalid
+from configuration.export import tenant_config_export
 
 
 class Command(BaseCommand):

@@ -1,54 +1,15 @@
 """`tenant_config apply`: creates and updates idempotently, refuses broken files whole (issue 2, point 6)."""
 
-import io
-import json
 import secrets
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from providers.models import AttributeMapping, IdentityProvider
 from tenants.models import JiraConnection, Tenant
+from tests.configuration.helpers import apply, issue_example, snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-def issue_example() -> dict:
-    """The exact document of issue 2, point 6."""
-    return {
-        "tenants": [
-            {
-                "slug": "acme",
-                "name": "Acme Support",
-                "jira": {
-                    "site_url": "https://acme.atlassian.net",
-                    "email": "svc@acme.example",
-                    "api_token": {"env": "ACME_JIRA_TOKEN"},
-                },
-                "identity_providers": [
-                    {
-                        "slug": "salesforce",
-                        "name": "Acme Salesforce",
-                        "preset": "salesforce",
-                        "domain": "acme.my.salesforce.com",
-                        "client_id": "3MVG9...",
-                        "client_secret": {"env": "ACME_SF_SECRET"},
-                        "scopes": ["openid", "email", "profile"],
-                        "email_domains": ["acme.example"],
-                        "attribute_mapping": {"email": "email", "first_name": "given_name", "last_name": "family_name"},
-                    },
-                    {
-                        "slug": "corp",
-                        "name": "Corp SSO",
-                        "preset": "oidc",
-                        "discovery_url": "https://idp.example/.well-known/openid-configuration",
-                        "client_id": "gw",
-                        "client_secret": {"env": "CORP_SECRET"},
-                    },
-                ],
-            }
-        ]
-    }
 
 
 @pytest.fixture
@@ -57,27 +18,6 @@ def env_secrets(monkeypatch):
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     return values
-
-
-def apply(tmp_path, document, *args, name="tenants.json"):
-    path = tmp_path / name
-    path.write_text(json.dumps(document))
-    out = io.StringIO()
-    call_command("tenant_config", "apply", str(path), *args, stdout=out)
-    return out.getvalue()
-
-
-def snapshot() -> dict:
-    """Everything apply may touch, as plain values (secrets included, to see them change)."""
-    return {
-        "tenants": list(Tenant.objects.values().order_by("slug")),
-        "jira": [
-            (j.tenant.slug, j.site_url, j.email, str(j.api_token), j.updated_at) for j in JiraConnection.objects.all()
-        ],
-        "providers": list(IdentityProvider.objects.values().order_by("slug")),
-        "secrets": sorted(str(p.client_secret) for p in IdentityProvider.objects.all()),
-        "mappings": list(AttributeMapping.objects.values().order_by("provider__slug")),
-    }
 
 
 def test_the_issue_example_creates_everything(tmp_path, env_secrets):
