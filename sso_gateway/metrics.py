@@ -41,6 +41,11 @@ def idp_request(endpoint: str):
         IDP_REQUESTS.labels(endpoint, outcome).observe(time.perf_counter() - started)
 
 
+def idp_request_observe(*, endpoint: str, outcome: str, seconds: float) -> None:
+    """One call to an identity provider; `outcome` is ok or the name of what went wrong (sso_gateway.outgoing_http)."""
+    IDP_REQUESTS.labels(endpoint, outcome).observe(seconds)
+
+
 def jira_request_observe(*, method: str, status: int | str, seconds: float) -> None:
     JIRA_REQUESTS.labels(method, str(status)).observe(seconds)
     if status == 429:
