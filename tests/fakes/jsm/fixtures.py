@@ -9,9 +9,10 @@ SERVICE_EMAIL = "gateway@example.com"
 
 @pytest.fixture(autouse=True)
 def jira_sleeps(monkeypatch):
-    """The Jira client's backoff never really sleeps in tests; the waits it asked for are recorded here."""
+    """The Jira client's backoff (sso_gateway.outgoing_http's one sleep) never really sleeps in tests; the waits
+    it asked for are recorded here."""
     waits: list[float] = []
-    monkeypatch.setattr("tenants.jira.transport._sleep", waits.append)
+    monkeypatch.setattr("sso_gateway.outgoing_http._sleep", waits.append)
     return waits
 
 
