@@ -3,7 +3,6 @@ or give up visibly (Customer.provisioning = FAILED, the reason in provisioning_e
 the customer admin). Takes ids; queued with transaction.on_commit by `provisioning_retry_queue`.
 """
 
-import random
 from datetime import timedelta
 
 from celery import shared_task
@@ -20,11 +19,11 @@ from tenants.models import ServiceDesk
 
 
 def retry_countdown(attempt: int, exc: Exception) -> float:
-    """Doubling from GATEWAY_PROVISION_RETRY_START seconds, capped, jittered; never sooner than Retry-After."""
-    start = settings.GATEWAY_PROVISION_RETRY_START
-    cap = settings.GATEWAY_PROVISION_RETRY_CAP
-    delay = min(cap, start * 2**attempt) * random.uniform(0.7, 1.3)  # noqa: S311
-    return max(delay, getattr(exc, "retry_after", None) or 0)
+    """The gateway's one backoff (sso_gateway.outgoing_http.RetryPolicy): doubling from
+    GATEWAY_PROVISION_RETRY_START seconds, capped at GATEWAY_PROVISION_RETRY_CAP, jittered; never sooner
+    than the Retry-After Jira sent with its last refusal (`exc.retry_after`, RFC 9110 10.2.3)."""
+    policy = RetryPolicy(start=settings.GATEWAY_PROVISION_RETRY_START, cap=settings.GATEWAY_PROVISION_RETRY_CAP)
+    return max(policy.delay(attempt, None), getattr(exc, "retry_after", None) or 0)
 
 
 @shared_task(bind=True, name="portal.tasks.customer_provision_retry", max_retries=None, ignore_result=True)

@@ -7,8 +7,6 @@ Labels never carry a secret, an email or a token: tenant and provider slugs, out
 """
 
 import os
-import time
-from contextlib import contextmanager
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -28,17 +26,9 @@ JIRA_RATE_LIMITED = Counter("gateway_jira_rate_limited", "Answers 429 from Jira"
 SYNC_RUNS = Histogram("gateway_sync_seconds", "Service desk sync runs", ["outcome"], buckets=(1, 5, 15, 60, 300, 900))
 
 
-@contextmanager
-def idp_request(endpoint: str):
-    """Times a call to an identity provider; `outcome` is ok or the exception's class name."""
-    started, outcome = time.perf_counter(), "ok"
-    try:
-        yield
-    except Exception as exc:
-        outcome = type(exc).__name__
-        raise
-    finally:
-        IDP_REQUESTS.labels(endpoint, outcome).observe(time.perf_counter() - started)
+def idp_request_observe(*, endpoint: str, outcome: str, seconds: float) -> None:
+    """One call to an identity provider; `outcome` is ok or the name of what went wrong (sso_gateway.outgoing_http)."""
+    IDP_REQUESTS.labels(endpoint, outcome).observe(seconds)
 
 
 def jira_request_observe(*, method: str, status: int | str, seconds: float) -> None:

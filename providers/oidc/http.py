@@ -1,27 +1,17 @@
-"""The only code that speaks HTTP to identity providers.
+"""The identity providers' side of `sso_gateway.outgoing_http`: its answers and failures as sign-in types.
 
-One `requests.Session` (connection pooling) with the gateway's timeouts, no redirects
-(a provider that redirects its token endpoint is misconfigured or hostile) and a cap on the
-response size, so a provider can neither hang a worker nor fill its memory. Every failure
-becomes a typed error; callers never see a `requests` exception. The session is shared by every
-tenant's calls, so it refuses cookies: nothing a provider set during one customer's sign-in is
-sent with another's (many tenants may use the same provider, e.g. one Google or Okta domain).
+Every call to a provider goes through the module's identity-provider session: the gateway's timeouts, no
+redirects (a provider that redirects its token endpoint is misconfigured or hostile), a 1 MB cap on the
+answer and no cookies (many tenants may share one provider, e.g. one Google or Okta domain, and nothing a
+provider set during one customer's sign-in may be sent with another's). Here its failures become the
+`SignInError` a customer sees; callers never see a `requests` exception.
 """
 
 import json
 from dataclasses import dataclass
-from http.cookiejar import DefaultCookiePolicy
-
-import requests
-from django.conf import settings
 
 from providers.errors import ProviderMisbehaved, ProviderUnreachable
-from sso_gateway import metrics
-
-MAX_RESPONSE_BYTES = 1024 * 1024
-_session = requests.Session()
-_session.headers["User-Agent"] = "jsm-sso-gateway"
-_session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # refuses every cookie
+from sso_gateway import outgoing_http
 
 
 @dataclass(frozen=True)
@@ -40,33 +30,20 @@ class Response:
         return data
 
 
-def timeout() -> tuple[float, float]:
-    return tuple(settings.GATEWAY_HTTP_TIMEOUT)
-
-
 def send(method: str, url: str, *, what: str, **kwargs) -> Response:
     """`what` names the call in errors ("token endpoint"); it never includes the URL's query or a secret."""
     try:
-        with (
-            metrics.idp_request(what),
-            _session.request(method, url, timeout=timeout(), allow_redirects=False, stream=True, **kwargs) as raw,
-        ):
-            body = _read_bounded(raw, what=what)
-            return Response(raw.status_code, raw.headers.get("Content-Type", "").lower(), body)
-    except requests.Timeout as exc:
+        raw = outgoing_http.send(outgoing_http.IDENTITY_PROVIDER, method, url, what=what, **kwargs)
+    except outgoing_http.OutgoingTimeout as exc:
         raise ProviderUnreachable(f"{what}: no answer within the timeout.", reason="idp_timeout") from exc
-    except requests.RequestException as exc:
-        raise ProviderUnreachable(f"{what}: connection failed ({type(exc).__name__}).") from exc
-
-
-def _read_bounded(raw: requests.Response, *, what: str) -> bytes:
-    chunks, size = [], 0
-    for chunk in raw.iter_content(chunk_size=64 * 1024):
-        size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            raise ProviderMisbehaved(f"{what}: the response is larger than 1 MB.", reason="idp_response_too_large")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    except outgoing_http.ResponseTooLarge as exc:
+        size = f"{exc.limit // (1024 * 1024)} MB"
+        raise ProviderMisbehaved(
+            f"{what}: the response is larger than {size}.", reason="idp_response_too_large"
+        ) from exc
+    except outgoing_http.OutgoingError as exc:
+        raise ProviderUnreachable(f"{what}: connection failed ({exc.cause}).") from exc
+    return Response(raw.status_code, raw.headers.get("Content-Type", "").lower(), raw.content)
 
 
 def get_json(url: str, *, what: str) -> dict:

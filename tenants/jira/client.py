@@ -2,22 +2,23 @@
 
 Paths and shapes follow ../shared/specs/*.openapi.json: the platform API for /myself, /mypermissions and
 /user/search, the JSM API (/rest/servicedeskapi) for service desks, customers, organizations, request
-types, requests and comments. Paging, timeouts, retries and errors live in transport.py.
+types, requests and comments. Paging and errors live in transport.py; timeouts, retries and the session in
+sso_gateway/outgoing_http.py, which every call goes through.
 """
 
 from collections.abc import Iterator
 from urllib.parse import quote, urlsplit
 
-import requests
 from django.conf import settings
 
+from sso_gateway import outgoing_http
 from tenants.jira import errors
 from tenants.jira.transport import (
     INTERACTIVE,
     RetryPolicy,
     Transport,
+    _failed,
     fetch_cloud_id,
-    read_bounded,
     scoped_base_url,
 )
 from tenants.jira.types import (
@@ -43,13 +44,17 @@ EXPERIMENTAL = {"X-ExperimentalApi": "opt-in"}
 
 
 def _media_get(url: str, *, timeout):
-    """Jira's attachment media URL: https only (plain http only when GATEWAY_ALLOW_INSECURE_HTTP, for tests)."""
+    """Jira's attachment media URL: https only (plain http only when GATEWAY_ALLOW_INSECURE_HTTP, for tests).
+    The URL carries its own one-time token: it is fetched without the service account's credentials, over the
+    Jira session (no cookies, the size cap), and a further redirect is returned to `_check`, never followed."""
     insecure = settings.GATEWAY_ALLOW_INSECURE_HTTP
     if urlsplit(url).scheme != "https" and not (insecure and urlsplit(url).scheme == "http"):
         raise errors.JiraRequestRejected("Jira sent the attachment from an address the gateway does not follow.")
     try:
-        return read_bounded(requests.get(url, timeout=timeout, allow_redirects=False, stream=True))
-    except requests.RequestException:
+        return outgoing_http.send(outgoing_http.JIRA, "GET", url, timeout=timeout, headers={"Accept": "*/*"})
+    except outgoing_http.ResponseTooLarge as exc:
+        raise _failed(exc, urlsplit(url).netloc) from None
+    except outgoing_http.OutgoingError:
         raise errors.JiraUnavailable(
             "Could not download the attachment from Jira; try again in a few minutes."
         ) from None
@@ -179,21 +184,8 @@ class JiraClient(Transport):
         path = f"{JSM}/servicedesk/{quote(service_desk_id)}/attachTemporaryFile"
         files = {"file": (filename, content, content_type or "application/octet-stream")}
         headers = {"X-Atlassian-Token": "no-check", "X-ExperimentalApi": "opt-in"}
-        data = self._upload(path, files=files, headers=headers).json()
+        data = self.request("POST", path, files=files, headers=headers).json()  # 429/503 retried, honouring Retry-After
         return [TemporaryAttachment.from_api(t) for t in data.get("temporaryAttachments", [])]
-
-    def _upload(self, path: str, *, files: dict, headers: dict):
-        """A multipart POST with the transport's retry rules (429/503 honour Retry-After) and errors."""
-        response = None
-        for attempt in range(self.retry.max_retries + 1):
-            response = self._send("POST", path, files=files, headers=headers)
-            if response.status_code not in (429, 503) or attempt == self.retry.max_retries:
-                break
-            delay = self.retry.delay(attempt, response)
-            if delay > self.retry.max_wait:
-                break
-            self.retry.wait(delay)
-        return self._check(response)
 
     def request_attach(self, issue_key: str, *, temporary_ids: list[str], public: bool = True) -> list[Attachment]:
         """POST request/{key}/attachment: turns temporary files into the request's attachments."""

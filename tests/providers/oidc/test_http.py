@@ -6,6 +6,7 @@ import responses
 
 from providers.errors import ProviderMisbehaved, ProviderUnreachable
 from providers.oidc import http
+from sso_gateway import outgoing_http
 
 URL = "https://idp.example/.well-known/openid-configuration"
 
@@ -25,7 +26,7 @@ def test_a_response_over_one_megabyte_is_refused():
     responses.get(URL, body=b"{" + b" " * (2 * 1024 * 1024) + b"}", content_type="application/json")
     with pytest.raises(ProviderMisbehaved) as caught:
         http.get_json(URL, what="discovery document")
-    assert caught.value.reason == "idp_response_too_large"
+    assert caught.value.reason == "idp_response_too_large" and "larger than 1 MB" in caught.value.detail
 
 
 @responses.activate
@@ -57,4 +58,4 @@ def test_a_cookie_a_provider_sets_is_never_sent_back_with_another_call():
     http.get_json(URL, what="discovery document")
     http.get_json(URL, what="discovery document")
     assert "Cookie" not in responses.calls[1].request.headers
-    assert len(http._session.cookies) == 0
+    assert len(outgoing_http.session(outgoing_http.IDENTITY_PROVIDER).cookies) == 0

@@ -3,8 +3,7 @@
 import pytest
 
 from tenants.jira import errors
-from tenants.jira.client import JiraClient, RetryPolicy, scoped_base_url
-from tenants.jira.transport import retry_after_seconds
+from tenants.jira.client import JiraClient, RetryPolicy, fetch_cloud_id, scoped_base_url
 
 
 @pytest.fixture
@@ -49,11 +48,6 @@ def test_rate_limit_beyond_what_a_caller_may_wait_is_reported_with_the_hint(site
     with pytest.raises(errors.JiraRateLimited) as caught:
         classic(site).myself()
     assert caught.value.retry_after == 600 and jira_sleeps == []
-
-
-def test_x_ratelimit_reset_is_understood():
-    assert retry_after_seconds({"X-RateLimit-Reset": "2999-01-01T00:00:00Z"}) > 0
-    assert retry_after_seconds({"X-RateLimit-Reset": "2000-01-01T00:00:00Z"}) == 0
 
 
 def test_401_is_bad_credentials_and_mentions_the_scoped_option(site):
@@ -176,3 +170,59 @@ def test_an_answer_larger_than_the_cap_is_refused_not_read(jira, fake_jsm, setti
         list(jira_client(connection=jira).service_desks())
     settings.GATEWAY_JIRA_MAX_RESPONSE_BYTES = 1024 * 1024
     assert len(list(jira_client(connection=jira).service_desks())) == 40
+
+
+def request_with_attachment(fake, content: bytes) -> tuple[str, str]:
+    desk = fake.state.add_service_desk(name="IT", key="IT")
+    request_type = fake.state.add_request_type(desk_id=desk["id"], name="Get help")
+    reporter = fake.state.add_user(email="c@example.com")["accountId"]
+    request = fake.state.add_request(
+        desk_id=desk["id"], request_type_id=request_type["id"], reporter=reporter, values={"summary": "Logs"}
+    )
+    attachment = fake.state.add_attachment(
+        key=request.key, filename="log.txt", content=content, mime="text/plain", author=reporter
+    )
+    return request.key, attachment["id"]
+
+
+def test_an_attachment_comes_from_its_media_url_without_the_accounts_credentials(site):
+    key, attachment_id = request_with_attachment(site, b"boom")
+    assert classic(site).request_attachment_content(key, attachment_id) == (b"boom", "text/plain")
+    [asked] = site.calls("GET", f"/rest/servicedeskapi/request/{key}/attachment/{attachment_id}")
+    [media] = [call for call in site.log if call.path.startswith("/media/")]
+    assert asked.status == 303 and asked.authorization.startswith("Basic ")
+    assert media.status == 200 and media.authorization == ""
+
+
+def test_an_attachment_larger_than_the_cap_is_refused_not_read(site, settings):
+    key, attachment_id = request_with_attachment(site, b"x" * 4096)
+    settings.GATEWAY_JIRA_MAX_RESPONSE_BYTES = 2048
+    with pytest.raises(errors.JiraRequestRejected, match="larger than"):
+        classic(site).request_attachment_content(key, attachment_id)
+
+
+def test_an_upload_is_sent_again_after_a_429_but_not_after_a_500(site, jira_sleeps):
+    desk = site.state.add_service_desk(name="IT", key="IT")
+    path = f"/rest/servicedeskapi/servicedesk/{desk['id']}/attachTemporaryFile"
+    upload = {"filename": "log.txt", "content": b"boom", "content_type": "text/plain"}
+    site.fail(path, 429, times=1, retry_after=2)
+    [temp] = classic(site).attach_temporary_file(desk["id"], **upload)
+    assert temp.filename == "log.txt" and jira_sleeps == [2.0]
+    assert [(c.status, c.files[0]["content"]) for c in site.calls("POST", path)] == [(429, b"boom"), (201, b"boom")]
+    site.fail(path, 500, times=1)
+    with pytest.raises(errors.JiraUnavailable):
+        classic(site).attach_temporary_file(desk["id"], **upload)
+    assert [c.status for c in site.calls("POST", path)] == [429, 201, 500] and jira_sleeps == [2.0]
+
+
+def test_the_cloud_id_is_read_without_credentials_and_within_the_cap(site, settings):
+    assert fetch_cloud_id(site.url) == site.cloud_id
+    [asked] = site.calls("GET", "/_edge/tenant_info")
+    assert asked.authorization == "" and asked.headers["User-Agent"] == "jsm-sso-gateway"
+    settings.GATEWAY_JIRA_MAX_RESPONSE_BYTES = 10
+    with pytest.raises(errors.JiraRequestRejected, match="larger than"):
+        fetch_cloud_id(site.url)
+    url = site.url
+    site.stop()
+    with pytest.raises(errors.JiraUnavailable, match="Could not reach Jira"):
+        fetch_cloud_id(url)

@@ -4,7 +4,8 @@ credentials or cookies into another tenant's request."""
 import pytest
 import responses
 
-from tenants.jira import errors, transport
+from sso_gateway import outgoing_http
+from tenants.jira import errors
 from tenants.jira.client import JiraClient
 
 
@@ -24,7 +25,7 @@ def client(url, tenant, token=None):
 
 def test_tenants_share_the_pool_but_each_call_carries_its_own_credentials(site):
     acme, globex = client(site.url, "acme"), client(site.url, "globex")
-    assert acme.session is globex.session is transport.shared_session()
+    assert acme.session is globex.session is outgoing_http.session(outgoing_http.JIRA)
     assert acme.session.auth is None  # nothing of a tenant on the shared session
     for _ in range(2):
         assert acme.myself().email == "acme@example.com"
@@ -45,14 +46,7 @@ def test_a_cookie_jira_sets_for_one_tenant_is_never_sent_with_another_tenants_ca
     client("https://acme.atlassian.net", "acme").myself()
     client("https://acme.atlassian.net", "globex").myself()
     assert [call.request.headers.get("Cookie") for call in responses.calls] == [None, None]
-    assert len(transport.shared_session().cookies) == 0
-
-
-def test_a_forked_process_builds_its_own_session(monkeypatch):
-    parent = transport.shared_session()
-    monkeypatch.setattr(transport.os, "getpid", lambda: -1)
-    child = transport.shared_session()
-    assert child is not parent and child is transport.shared_session()
+    assert len(outgoing_http.session(outgoing_http.JIRA).cookies) == 0
 
 
 @responses.activate
@@ -60,11 +54,11 @@ def test_proxies_and_the_ca_bundle_from_the_environment_are_still_used(monkeypat
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
     monkeypatch.setenv("NO_PROXY", "direct.atlassian.net")
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/company-ca.pem")
-    transport.environment_settings.cache_clear()  # read once per process: this test changed it
+    outgoing_http.environment_settings.cache_clear()  # read once per process: this test changed it
     for site in ("https://acme.atlassian.net", "https://direct.atlassian.net"):
         responses.get(f"{site}/rest/api/3/myself", json={"accountId": "1"})
         client(site, "acme").myself()
     sent = [call.request.req_kwargs for call in responses.calls]
     assert [kwargs["proxies"].get("https") for kwargs in sent] == ["http://proxy.example:3128", None]
     assert {kwargs["verify"] for kwargs in sent} == {"/etc/company-ca.pem"}
-    transport.environment_settings.cache_clear()
+    outgoing_http.environment_settings.cache_clear()
