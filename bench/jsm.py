@@ -11,7 +11,6 @@ import collections
 import json
 import os
 import threading
-import time
 from urllib.parse import parse_qs
 
 from fakes.jsm.server import FakeJSM
@@ -72,11 +71,7 @@ def main() -> None:
     fake._server.set_app(Control(fake))
     fake._server.socket.listen(512)  # the stdlib's backlog of 5 drops bursts of concurrent workers
     print(json.dumps({"url": fake.url, "email": args.email}), flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        fake.stop()
+    fake.serve_until_interrupted()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 All of it runs in one transaction: any problem anywhere rolls everything back, so a broken file
 changes nothing. Each row is checked with the model's own `full_clean()` (the same URL, preset
 and slug rules as the admin) and saved only when a value really differs, so applying the same
-file twice changes nothing the second time (issue 2, point 6).
+file twice changes nothing the second time.
 """
 
 from dataclasses import dataclass, field

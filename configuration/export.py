@@ -1,7 +1,7 @@
 """Exporting tenants in the declarative format, without a single secret.
 
 A secret is written as `{"env": "<SUGGESTED_NAME>"}`: the file says where the value should come
-from when it is applied again, never the value (issue 2, points 4 and 6). Applying an export
+from when it is applied again, never the value (secrets are write-only). Applying an export
 recreates the same configuration once those variables are set.
 """
 

@@ -1,4 +1,4 @@
-"""Every URL an admin hands out for a tenant, absolute, from GATEWAY_BASE_URL (issue 2, point 6).
+"""Every URL an admin hands out for a tenant, absolute, from GATEWAY_BASE_URL.
 
 The callback URL goes into the identity provider's app registration, the login URL and the
 substitute links go to customers. Disabled providers are listed too: their callback URL is

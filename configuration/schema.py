@@ -1,4 +1,4 @@
-"""The declarative format's keys, and how each maps onto a model attribute (issue 2, point 6).
+"""The declarative format's keys, and how each maps onto a model attribute.
 
 One table per section drives parsing, validation messages and export alike, so the three can
 never disagree about a key's name. JSON names follow the admin's words ("active", "enabled"),

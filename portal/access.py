@@ -1,4 +1,4 @@
-"""Access rules per portal (issue 5, point 6), set on each ServiceDesk in the admin.
+"""Access rules per portal, set on each ServiceDesk in the admin.
 
 `any`: every signed-in customer of the tenant. `restricted`: only customers in one of
 `allowed_groups` (the IdP's group names, as mapped at sign-in) or in one of

@@ -71,3 +71,12 @@ class JiraRefused(PortalError):
     reason = "jira_refused"
     title = "The help desk could not do this"
     advice = "Please try again later. If it keeps happening, tell the help desk the reference below."
+
+
+class NotProvisioned(PortalError):
+    """The customer has no Jira account yet; a request is never raised as the service account instead."""
+
+    status = 409
+    reason = "not_provisioned"
+    title = "Your access is still being set up"
+    advice = "Please go back to the portal page in a few minutes and send your request again."

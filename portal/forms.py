@@ -1,4 +1,4 @@
-"""The create-request form, built from a request type's field metadata (issue 5, point 3).
+"""The create-request form, built from a request type's field metadata.
 
 GET servicedesk/{id}/requesttype/{id}/field gives each field's `jiraSchema` (type, items, system,
 custom), `required`, `validValues` and `defaultValues`. `field_kind` maps that to one of the kinds the
@@ -24,8 +24,6 @@ from tenants.jira.types import RequestTypeField
 TEXT_MAX = 255  # summary and single-line text fields
 PARAGRAPH_MAX = 32767  # Jira's limit for multi-line text
 LABEL_MAX = 255
-KINDS = ("text", "paragraph", "select", "radio", "multiselect", "checkbox", "number", "date", "datetime", "url")
-KINDS += ("labels", "attachment")
 
 
 def field_kind(meta: RequestTypeField) -> str:

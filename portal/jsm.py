@@ -1,4 +1,4 @@
-"""Cached reads from Jira for the portal (issue 5, point 8).
+"""Cached reads from Jira for the portal.
 
 Request types, their groups and each type's field metadata change rarely and are the same for every
 customer of a desk, so they are cached per tenant and desk for `GATEWAY_JIRA_METADATA_TTL` seconds

@@ -1,4 +1,4 @@
-"""Jira's rich text → safe HTML (issue 5, point 7).
+"""Jira's rich text → safe HTML.
 
 Jira hands the portal two kinds of rich text: Atlassian Document Format (ADF, JSON: descriptions
 through the platform API, `isAdfRequest`) and wiki markup (comment bodies and text fields through

@@ -1,6 +1,6 @@
 """Reads for the portal's request pages: a customer's requests, one request they may see, its comments.
 
-Ownership (issue 5, point 7): the service account sees every request of the site, so the gateway
+Ownership: the service account sees every request of the site, so the gateway
 itself decides what a customer may see. A request is theirs when its reporter or one of its
 participants is their Jira account, its service desk is an active desk of *this* tenant, and the
 desk's access rules admit them. Anything else (another customer's key, a key of another project,

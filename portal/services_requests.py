@@ -2,7 +2,7 @@
 
 All go through the service account's token (Jira Cloud lets no third party act as the customer), so:
 requests are raised with `raiseOnBehalfOf` = the customer's account id (never as the service
-account: a customer not provisioned yet gets `NotProvisioned`); comments carry a first line naming
+account: a customer not provisioned yet gets the `NotProvisioned` page); comments carry a first line naming
 the customer (`*Name* (via the help center):`), which agents read in Jira and the portal turns back
 into "written by the customer" (portal/selectors.py). The caller has already checked the request is
 this customer's (selectors.request_for_customer).
@@ -10,6 +10,7 @@ this customer's (selectors.request_for_customer).
 
 from django import forms
 
+from portal.errors import NotProvisioned
 from portal.forms import RequestForm
 from providers.models import Customer
 from tenants.jira import errors
@@ -18,10 +19,6 @@ from tenants.jira.types import CustomerRequest
 from tenants.models import ServiceDesk
 
 COMMENT_MAX = 32767
-
-
-class NotProvisioned(Exception):
-    """The customer has no Jira account id yet: their access is still being set up."""
 
 
 class ParticipantUnknown(Exception):
@@ -42,7 +39,7 @@ def request_raise(
     typed is kept; Jira down propagates and becomes the error page.
     """
     if not customer.jira_account_id:
-        raise NotProvisioned()
+        raise NotProvisioned(f"customer {customer.pk} has no Jira account yet.")
     try:
         temporary_ids = _upload(client=client, desk=desk, form=form)
         return client.request_create_with_attachments(

@@ -1,8 +1,8 @@
 """Customer-facing pages: the help center (tenant home), the account page and a desk's portal page.
 
 Pages that need a customer send an anonymous visitor into sign-in with `next` = this page; that
-costs no database write (issue 3, point 12). Errors are pages made in one place
-(`providers.oidc.pages.renders_sign_in_errors`, with Jira's errors mapped by `portal.pages`).
+costs no database write (anonymous traffic must not fill the database). Each view is a `portal_page`:
+the tenant is on `request.tenant`, and errors become pages in one place (`sso_gateway.pages`).
 Request pages (create, my requests, one request) live in views_requests.py.
 """
 
@@ -26,7 +26,7 @@ _desks = LocalCache("service desks by tenant and Jira id")
 @require_GET
 @portal_page
 def home(request, *, tenant_slug):
-    """The help center (issue 5, point 1): the desks this customer may use, each linking to its portal."""
+    """The help center: the desks this customer may use, each linking to its portal."""
     tenant = request.tenant
     customer = customer_get(request, tenant=tenant)
     desks = access.desks_for(customer=customer, tenant=tenant) if customer else []
@@ -70,7 +70,7 @@ def desk_get(*, tenant: Tenant, desk_id: str, cached: bool = False) -> ServiceDe
 @require_GET
 @portal_page
 def desk(request, *, tenant_slug, desk_id):
-    """The substitute link and the desk's portal page (issue 5, point 2): request types in JSM's groups.
+    """The substitute link and the desk's portal page: request types in JSM's groups.
 
     Access rules come before provisioning, so a refused customer is never added to the desk in Jira.
     Until provisioning is done the page says access is being set up and lists nothing to raise.

@@ -1,4 +1,4 @@
-"""The customer's request pages (issue 5, points 3–5): create, My requests, one request and its actions.
+"""The customer's request pages: create, My requests, one request and its actions.
 
 Thin: reads are in selectors.py (which also decides ownership: 404 for anything not the customer's),
 writes in services_requests.py, cached metadata in jsm.py. Every form posts with Django's CSRF
@@ -99,7 +99,7 @@ def _raise_keeping_input(*, tenant, desk, customer, request_type, form):
 @require_GET
 @portal_page
 def request_list(request, *, tenant_slug):
-    """My requests (point 4): reporter or participant, across the desks they may use or one; one Jira call."""
+    """My requests: reporter or participant, across the desks they may use or one; one Jira call."""
     tenant, customer, redirect_to_sign_in = _signed_in(request)
     if redirect_to_sign_in:
         return redirect_to_sign_in
@@ -156,7 +156,7 @@ def own_request(view_func):
 @portal_page
 @own_request
 def request_detail(request, tenant, customer, client, view):
-    """One request (point 5): three Jira calls (request with participants/attachments, comments, transitions)."""
+    """One request: three Jira calls (request with participants/attachments, comments, transitions)."""
     email = services.jira_connection_of(tenant=tenant).email
     context = {
         "tenant": tenant,

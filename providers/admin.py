@@ -109,7 +109,7 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
         return [path("<path:object_id>/test/", test, name="providers_identityprovider_test"), *super().get_urls()]
 
     def test_connection_view(self, request, object_id):
-        """Starts a sign-in flagged as a test (issue 3, point 10); the callback shows claims instead of signing in."""
+        """Starts a sign-in flagged as a test; the callback shows claims instead of signing in."""
         provider = self.get_object(request, object_id)
         if provider is None:
             raise Http404("No such identity provider.")

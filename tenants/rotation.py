@@ -1,4 +1,4 @@
-"""Re-encrypting every stored secret under the newest key (issue 2, point 4).
+"""Re-encrypting every stored secret under the newest key.
 
 Keys in GATEWAY_ENCRYPTION_KEYS are newest first. After a new key is put in front, this
 rewrites each EncryptedTextField value with MultiFernet.rotate, so the old key can then be

@@ -1,6 +1,6 @@
 """Business logic of tenants: a connection's Jira client, Verify, and the service desk sync.
 
-The sync (issue 4, point 3) pages through GET /rest/servicedeskapi/servicedesk and upserts every
+The sync pages through GET /rest/servicedeskapi/servicedesk and upserts every
 desk in one statement, so a tenant with 500 desks costs the same number of queries as one with 5.
 Desks that vanished from Jira are marked inactive (their links answer "no longer available"); a
 failed sync changes no desk, so the last good list stays. The lock that keeps two syncs of one
@@ -51,7 +51,7 @@ def jira_connection_of(*, tenant: Tenant) -> JiraConnection:
 
 
 def jira_connection_verify(*, connection: JiraConnection) -> VerifyReport:
-    """Verify (issue 4, point 2): the token works (/myself), the account has ADMINISTER
+    """Verify: the token works (/myself), the account has ADMINISTER
     (/mypermissions), and the service desks it sees. The outcome is stored on the connection.
     """
     try:

@@ -6,7 +6,6 @@ gateway's Jira connection (classic token), then serves until Ctrl-C.
 
 import argparse
 import secrets
-import time
 
 from fakes.jsm.server import FakeJSM
 
@@ -24,11 +23,7 @@ def main() -> None:
         desk = fake.state.add_service_desk(name=name, key=name[:2].upper() + str(n))
         fake.state.add_request_type(desk_id=desk["id"], name="Get help")
     print(f"Fake Jira site: {fake.url}\nService account: {args.email}\nAPI token: {token}", flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        fake.stop()
+    fake.serve_until_interrupted()
 
 
 if __name__ == "__main__":

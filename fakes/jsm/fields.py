@@ -31,7 +31,7 @@ def field(field_id, name, jira_schema, *, required=False, valid=None):
     }
 
 
-#: One field of every kind the portal supports (issue 5, point 3), named as JSM names them.
+#: One field of every kind the portal supports, named as JSM names them.
 EVERY_FIELD = [
     field("summary", "Summary", schema("string", system="summary"), required=True),
     field("description", "Description", schema("string", system="description")),

@@ -11,6 +11,7 @@ fake.stop()
 """
 
 import threading
+import time
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -43,6 +44,14 @@ class FakeJSM:
         fake.state.base_url = fake.url
         threading.Thread(target=fake._server.serve_forever, daemon=True, name="fake-jsm").start()
         return fake
+
+    def serve_until_interrupted(self) -> None:
+        """For a fake run as a program: block until Ctrl-C, then stop."""
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            self.stop()
 
     def stop(self) -> None:
         if self._server is not None:

@@ -2,7 +2,9 @@
 
 `sign_in_start` builds the authorization request (PKCE S256 per RFC 7636, `state`, `nonce`) and
 the transaction cookie; it reads the provider's cached discovery document and writes nothing.
-`sign_in_finish` checks the callback against the cookie and runs the backend.
+At the callback, `transaction_for` finds this browser's transaction, `callback_code` checks the
+provider's answer against it (RFC 6749 4.1.2, RFC 9207 `iss` in `check_iss_parameter`), and the view
+runs the backend.
 """
 
 from urllib.parse import urlencode

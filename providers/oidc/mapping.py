@@ -69,7 +69,7 @@ def _email(claims: dict, claim_name: str) -> str:
 
 
 def email_verified_check(claims: dict, *, provider: IdentityProvider) -> None:
-    """Issue 3 point 4: `email_verified: false` is refused unless the provider is set to allow it.
+    """OIDC Core 5.1: `email_verified: false` is refused unless the provider is set to allow it.
 
     An absent claim is accepted: several providers (Entra ID, ADFS) never send it.
     """

@@ -1,4 +1,4 @@
-"""Where a customer goes after signing in: `next`, but only inside the same tenant (issue 3, point 8).
+"""Where a customer goes after signing in: `next`, but only inside the same tenant.
 
 An open redirect after sign-in is a phishing tool, and a path of another tenant would carry a
 customer across tenants. So `next` must be a plain path under `/<tenant>/`: no scheme, no host,

@@ -1,4 +1,4 @@
-"""The pending sign-in, carried by the browser in a cookie instead of a session row (issue 3, point 12).
+"""The pending sign-in, carried by the browser in a cookie instead of a session row: anonymous traffic writes nothing.
 
 Starting a sign-in must write nothing on the server: a crawler opening substitute links would
 otherwise fill the session table (a stock mozilla-django-oidc start writes ~425 bytes per visit).

@@ -9,7 +9,3 @@ PRESETS: dict[str, Preset] = {
 }
 
 PRESET_CHOICES = [(key, preset.label) for key, preset in PRESETS.items()]
-
-
-def get_preset(key: str) -> Preset:
-    return PRESETS[key]

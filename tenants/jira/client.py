@@ -127,10 +127,6 @@ class JiraClient(Transport):
     def organization_users_remove(self, organization_id: str, account_ids: list[str]) -> None:
         self.request("DELETE", f"{JSM}/organization/{quote(organization_id)}/user", json={"accountIds": account_ids})
 
-    def service_desk_organization_add(self, service_desk_id: str, organization_id: str) -> None:
-        path = f"{JSM}/servicedesk/{quote(service_desk_id)}/organization"
-        self.request("POST", path, json={"organizationId": int(organization_id)})
-
     # -- JSM: what the hosted portal needs
     def request_type_groups(self, service_desk_id: str) -> Iterator[RequestTypeGroup]:
         path = f"{JSM}/servicedesk/{quote(service_desk_id)}/requesttypegroup"
@@ -174,7 +170,7 @@ class JiraClient(Transport):
         )
         return Comment.from_api(response.json())
 
-    # -- JSM + platform: the rest of what the hosted portal needs (issue 5)
+    # -- JSM + platform: the rest of what the hosted portal needs
     def organizations_of(self, account_id: str) -> Iterator[Organization]:
         """GET /organization?accountId=: the JSM organizations a customer belongs to (access rules)."""
         return (Organization.from_api(o) for o in self.paged(f"{JSM}/organization", accountId=account_id))

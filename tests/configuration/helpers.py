@@ -11,7 +11,7 @@ from tenants.models import JiraConnection, Tenant
 
 
 def issue_example() -> dict:
-    """The exact document of issue 2, point 6."""
+    """The example document of the README's "Declarative configuration"."""
     return {
         "tenants": [
             {

@@ -1,4 +1,4 @@
-"""`tenant_config apply`: creates and updates idempotently, refuses broken files whole (issue 2, point 6)."""
+"""`tenant_config apply`: creates and updates idempotently, refuses broken files whole."""
 
 import secrets
 

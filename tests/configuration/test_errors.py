@@ -1,4 +1,4 @@
-"""A broken configuration file names the offending field by its path and changes nothing (issue 2, point 6)."""
+"""A broken configuration file names the offending field by its path and changes nothing."""
 
 import copy
 import json

@@ -1,4 +1,4 @@
-"""`tenant_config export`: the same format, without secrets; apply(export) round-trips (issue 2, point 6)."""
+"""`tenant_config export`: the same format, without secrets; apply(export) round-trips."""
 
 import io
 import json

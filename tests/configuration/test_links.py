@@ -1,4 +1,4 @@
-"""`tenant_links SLUG [--json]`: every URL an admin hands out, absolute (issue 2, point 6)."""
+"""`tenant_links SLUG [--json]`: every URL an admin hands out, absolute."""
 
 import io
 import json

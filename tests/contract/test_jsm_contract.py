@@ -61,7 +61,7 @@ def _portal_calls(fake, client: JiraClient, account_id: str):
 
 
 def _portal_issue5_calls(fake, client: JiraClient, account_id: str, request_type: dict):
-    """Every call the hosted portal added (issue 5): uploads, attachments, participants, transitions, JQL."""
+    """Every call the hosted portal added: uploads, attachments, participants, transitions, JQL."""
     assert [o.name for o in client.organizations_of(account_id)] == ["Example"]
     [temp] = client.attach_temporary_file("1", filename="log.txt", content=b"boom", content_type="text/plain")
     created = client.request_create_with_attachments(

@@ -1,4 +1,4 @@
-"""End to end against panva's certified oidc-provider (issue 3, acceptance): login and consent forms,
+"""End to end against panva's certified oidc-provider: login and consent forms,
 then the account page shows the mapped email and names."""
 
 from urllib.parse import urlsplit

@@ -1,4 +1,4 @@
-"""Issue 7, point 2: the identity provider down or slow at each step of a sign-in.
+"""The identity provider down or slow at each step of a sign-in.
 
 Steps: discovery (at the sign-in start, cold cache), the authorize redirect, and the callback's back-channel
 calls (token, JWKS, userinfo). "Down" is a refused connection or an HTTP error; "slow" is a server that

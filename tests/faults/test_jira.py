@@ -1,4 +1,4 @@
-"""Issue 7, point 2: Jira answering 500, 429 or nothing at all during a sync and during provisioning.
+"""Jira answering 500, 429 or nothing at all during a sync and during provisioning.
 
 Each fault is injected in the fake JSM (fakes/jsm) on the real path the gateway calls. What must
 hold: the call is retried with backoff (the fake's log shows the repeats; the client's waits are in

@@ -1,4 +1,4 @@
-"""Issue 7, point 2: PostgreSQL connections dropped under a running gateway and worker.
+"""PostgreSQL connections dropped under a running gateway and worker.
 
 `pg_terminate_backend` ends every server-side connection to this run's test database (except the test's
 own), as a failover or a restarted pgbouncer would. gunicorn (deploy/gunicorn.conf.py, CONN_MAX_AGE=60)

@@ -1,4 +1,4 @@
-"""Issue 7, point 2: Redis stopped during sign-ins and syncs.
+"""Redis stopped during sign-ins and syncs.
 
 Each test starts its own redis-server (never the machine's shared one), kills it with SIGKILL and
 restarts it on the same port. Sign-in must keep working or end on a clear page, never a 500; work

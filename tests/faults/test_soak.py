@@ -1,4 +1,4 @@
-"""Issue 7, point 2: a bounded soak of concurrent sign-ins and syncs on the production shape.
+"""A bounded soak of concurrent sign-ins and syncs on the production shape.
 
 gunicorn (deploy/gunicorn.conf.py, one worker process with 4 threads, its own redis-server for cache and
 sessions) serves customers who open a substitute link, sign in at the fake identity provider and land on

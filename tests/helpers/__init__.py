@@ -1,6 +1,7 @@
 """Helpers shared by tests (fixtures live in conftest.py files; helpers that tests import live here)."""
 
 from django.conf import settings
+from django.forms import CheckboxInput
 from django.test import Client, RequestFactory
 
 from providers.sessions import customer_login
@@ -28,3 +29,27 @@ def signed_in(customer, client=None):
     request.session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
     return client
+
+
+def admin_form_data(client, url: str, **overrides) -> dict:
+    """What a browser would post back from the admin page at `url`, unchanged, plus `overrides`.
+
+    Read from the page's own forms (main form, inline management forms and inline forms), so a
+    field or inline added to the admin later does not break the tests that post it.
+    """
+    response = client.get(url)
+    assert response.status_code == 200, url
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if isinstance(field.widget, CheckboxInput):
+                if value:
+                    data[form.add_prefix(name)] = "on"
+            elif value is not None:
+                data[form.add_prefix(name)] = value
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

@@ -1,4 +1,4 @@
-"""Access rules are pleasant to edit in the admin (issue 5, point 6): names one per line, a clear refusal
+"""Access rules are pleasant to edit in the admin: names one per line, a clear refusal
 of a restricted portal that would admit nobody, and a list column saying who may use each portal."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Create request (issue 5, point 3): the form built from field metadata of every type, JSM's validation
+"""Create request: the form built from field metadata of every type, JSM's validation
 mirrored with what was typed kept, attachments through attachTemporaryFile, raiseOnBehalfOf."""
 
 import re

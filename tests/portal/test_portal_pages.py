@@ -1,4 +1,4 @@
-"""The help center and a desk's portal page (issue 5, points 1, 2, 6, 8, 9): request types in JSM's groups,
+"""The help center and a desk's portal page: request types in JSM's groups,
 cached metadata, access rules with a page that says whom to ask, the tenant's look."""
 
 import re

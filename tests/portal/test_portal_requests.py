@@ -1,4 +1,4 @@
-"""My requests, the request page and its actions (issue 5, points 4, 5, 7, 8): ownership is checked by
+"""My requests, the request page and its actions: ownership is checked by
 the gateway (another customer's key is a 404), public comments only, few Jira calls, errors as pages."""
 
 import pytest

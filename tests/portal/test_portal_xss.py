@@ -1,4 +1,4 @@
-"""XSS (issue 5, point 7): script and event-handler payloads put into the fake JSM (a request summary,
+"""XSS: script and event-handler payloads put into the fake JSM (a request summary,
 a comment, field values in wiki markup and ADF, request type texts, a file name) never come back as markup."""
 
 import re

@@ -1,4 +1,4 @@
-"""The identity provider admin: callback URL to copy, and Test connection (issue 3, point 10)."""
+"""The identity provider admin: callback URL to copy, and Test connection."""
 
 import pytest
 from django.test import Client

@@ -1,4 +1,4 @@
-"""Choosing the provider (issue 3, point 7): one → straight there, several → a page, email domains, ?idp=.
+"""Choosing the provider: one → straight there, several → a page, email domains, ?idp=.
 
 "Straight there" means the sign-in starts in the same request: the answer is the redirect to the
 provider's /authorize with the transaction cookie, not a hop through /login/<provider>/.

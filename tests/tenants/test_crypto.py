@@ -1,4 +1,4 @@
-"""Secrets at rest: MultiFernet encryption, several keys, and `rotate_secrets` (issue 2, point 4)."""
+"""Secrets at rest: MultiFernet encryption, several keys, and `rotate_secrets`."""
 
 import io
 import os

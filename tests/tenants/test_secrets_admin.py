@@ -1,40 +1,15 @@
-"""A secret is write-only in the admin: never rendered back; blank on save keeps it (issue 2, point 4)."""
+"""A secret is write-only in the admin: never rendered back; blank on save keeps it."""
 
 import secrets
 
 import pytest
-from django.forms import CheckboxInput
 
 from providers.models import IdentityProvider
 from tenants.models import JiraConnection
 from tests.factories import IdentityProviderFactory, JiraConnectionFactory
-from tests.helpers import admin_client_for
+from tests.helpers import admin_client_for, admin_form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_form_data(client, url: str, **overrides) -> dict:
-    """What a browser would post back from the admin page at `url`, unchanged, plus `overrides`.
-
-    Read from the page's own forms (main form, inline management forms and inline forms), so a
-    field or inline added to the admin later does not break the tests that post it.
-    """
-    response = client.get(url)
-    assert response.status_code == 200, url
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for name, field in form.fields.items():
-            value = form[name].value()
-            if isinstance(field.widget, CheckboxInput):
-                if value:
-                    data[form.add_prefix(name)] = "on"
-            elif value is not None:
-                data[form.add_prefix(name)] = value
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def change_url(obj) -> str:

@@ -25,7 +25,7 @@ logging.getLogger("django.db.backends").setLevel(logging.DEBUG)
 from django.contrib.auth import get_user_model
 from django.test import Client
 from tenants.models import Tenant
-from tests.tenants.test_secrets_admin import admin_form_data
+from tests.helpers import admin_form_data
 
 operator = get_user_model().objects.create_superuser("op", "op@example.com", os.urandom(16).hex())
 client = Client()

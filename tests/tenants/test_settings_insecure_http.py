@@ -1,4 +1,4 @@
-"""The http:// rule: IdP and Jira URLs need https unless GATEWAY_ALLOW_INSECURE_HTTP is on (issue 2, point 2).
+"""The http:// rule: IdP and Jira URLs need https unless GATEWAY_ALLOW_INSECURE_HTTP is on.
 
 Checked through both ways in: the admin forms and `tenant_config apply`.
 """
@@ -9,7 +9,7 @@ from django.core.management import CommandError
 from providers.models import IdentityProvider
 from tenants.models import JiraConnection
 from tests.configuration.helpers import apply
-from tests.tenants.test_secrets_admin import admin_form_data
+from tests.helpers import admin_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """The production profile (DEBUG=false): clean `check --deploy`, and refusals that name what is wrong.
 
-Issue 2, point 2. Settings are read once per process, so each case runs manage.py in a subprocess
+Settings are read once per process, so each case runs manage.py in a subprocess
 with exactly the environment an operator would set.
 """
 

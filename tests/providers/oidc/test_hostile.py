@@ -192,7 +192,7 @@ def test_a_broken_discovery_document_stops_the_start_with_a_page(idp, oidc_provi
     assert response.status_code == 503
     assert 'class="reference"' in response.content.decode() and "Traceback" not in response.content.decode()
     assert oidc_provider.count("authorize") == 0
-    assert not LoginEvent.objects.exists()  # anonymous starts write nothing (issue 3 point 12)
+    assert not LoginEvent.objects.exists()  # anonymous starts write nothing
     assert_no_session(client)
 
 

@@ -1,4 +1,4 @@
-"""Sign-in starts and callbacks are rate-limited per client IP and per tenant (issue 7, point 3)."""
+"""Sign-in starts and callbacks are rate-limited per client IP and per tenant."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""`next` stays inside the same tenant's pages (issue 3, point 8)."""
+"""`next` stays inside the same tenant's pages."""
 
 import pytest
 
