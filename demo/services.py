@@ -12,7 +12,7 @@ from django.db import transaction
 from oauth2_provider.models import get_application_model
 
 from demo.customers import demo_customers_ensure
-from providers.models import Customer, IdentityProvider
+from providers.models import Customer, IdentityProvider, JiraAccountBinding
 from providers.services import attribute_mapping_ensure
 from sso_gateway import devkeys
 from tenants import services as tenant_services
@@ -108,6 +108,7 @@ def _forget_previous_site(*, tenant: Tenant) -> None:
     """The fake site starts from its seed on every run, with new account and organization ids: what the
     gateway remembered of the last one (accounts found, access granted, organization ids) is forgotten,
     so each customer is provisioned again at their next sign-in instead of using a vanished account."""
+    JiraAccountBinding.objects.filter(tenant=tenant).delete()
     JiraAccountGrant.objects.filter(tenant=tenant).delete()
     OrganizationRule.objects.filter(tenant=tenant).update(organization_id="")
     Customer.objects.filter(tenant=tenant).update(jira_account_id="", provisioning=Customer.Provisioning.PENDING)

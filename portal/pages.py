@@ -1,11 +1,14 @@
 """The portal's pages: tenant-scoped (`tenants.pages.tenant_page`), with what the Jira client raises turned
 into portal errors before `sso_gateway.pages` renders them: Jira down or rate-limiting after the client's
-retries is a 503 page with a reference id, an unknown item a 404; never a 500.
+retries is a 503 page with a reference id, an unknown item a 404; never a 500. An identity refused the
+Jira account its email finds is written to the sign-in log, under the reference its page shows.
 """
 
 from functools import wraps
 
 from portal import errors
+from providers.errors import JiraAccountRefused
+from providers.services import login_event_record
 from tenants.jira import errors as jira_errors
 from tenants.pages import tenant_page
 from tenants.services import NoJiraConnection
@@ -16,6 +19,15 @@ def portal_page(view):
     def translated(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
+        except JiraAccountRefused as exc:
+            # Found while provisioning, after the sign-in itself succeeded: the sign-in log says why.
+            provider = exc.customer.provider if exc.customer else None
+            event = login_event_record(
+                request=request, tenant=request.tenant, provider=provider, customer=exc.customer,
+                reason=exc.reason, detail=exc.detail,
+            )  # fmt: skip
+            exc.reference = event.reference
+            raise
         except NoJiraConnection as exc:
             raise errors.JiraDown(str(exc), reason="no_jira_connection") from exc
         except jira_errors.JiraTransientError as exc:

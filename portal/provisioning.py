@@ -1,24 +1,29 @@
 """Provisioning a signed-in customer in Jira Service Management: the steps against Jira.
 
 `customer_provision_now` (called by `portal.services.customer_provision` at a page view, and by the
-worker's retry in `portal.tasks`) finds the customer's Jira account
-by exact, case-insensitive email (GET /rest/api/3/user/search matches prefixes, so the comparison is
-ours), else creates it (POST /rest/servicedeskapi/customer; "already exists" means another sign-in
-won the race: search again), adds it to the service desk, applies the tenant's organization rules,
+worker's retry in `portal.tasks`) finds the Jira account the identity is bound to
+(`providers.models.JiraAccountBinding`), or binds one: a customer account found by the verified email,
+exactly and case-insensitively (GET /rest/api/3/user/search matches prefixes, so the comparison is ours),
+else created (POST /rest/servicedeskapi/customer). It adds the account to the service desk, applies the
+tenant's organization rules,
 and records each step (tenants.models.JiraAccountGrant) so a repeat sign-in with nothing changed
 costs no Jira call and an interrupted run resumes where it stopped.
 """
 
 import logging
 
-from providers.models import Customer
+from providers.errors import EmailNotVouched, JiraAccountNotCustomer
+from providers.models import Customer, JiraAccountBinding
+from providers.services import jira_account_claim
 from tenants import selectors, services
 from tenants.jira import errors
 from tenants.jira.client import JiraClient, RetryPolicy
+from tenants.jira.types import JiraUser
 from tenants.models import JiraAccountGrant, OrganizationRule, ServiceDesk
 
 logger = logging.getLogger(__name__)
 Kind = JiraAccountGrant.Kind
+CUSTOMER_ACCOUNT = "customer"  # Jira's accountType of a portal-only customer (platform API, User)
 
 
 def provisioning_mark(customer: Customer, state: str, error: str) -> None:
@@ -39,7 +44,7 @@ def provisioning_up_to_date(*, customer: Customer, service_desk: ServiceDesk, ru
         return False
     grants = selectors.jira_grants(tenant=service_desk.tenant, account_id=customer.jira_account_id)
     matching, removable = _wanted_orgs(customer=customer, rules=rules)
-    needed = {(Kind.EMAIL, customer.email.strip().lower()), (Kind.SERVICE_DESK, service_desk.jira_id)}
+    needed = {(Kind.SERVICE_DESK, service_desk.jira_id)}
     needed |= {(Kind.ORGANIZATION, r.organization_id or f"unresolved:{r.pk}") for r in matching}
     return needed <= grants and not {(Kind.ORGANIZATION, o) for o in removable} & grants
 
@@ -55,7 +60,7 @@ def customer_provision_now(
     tenant = service_desk.tenant
     client = services.jira_client(connection=services.jira_connection_of(tenant=tenant), retry=retry)
     rules = selectors.organization_rules_active(tenant=tenant) if rules is None else rules
-    account_id = _account_id(client, customer)
+    account_id = _account_id(client, customer, service_account_email=client.email)
     grants = selectors.jira_grants(tenant=tenant, account_id=account_id)
     if (Kind.SERVICE_DESK, service_desk.jira_id) not in grants:
         client.service_desk_customers_add(service_desk.jira_id, [account_id])
@@ -80,24 +85,42 @@ def customer_provision_now(
     return account_id
 
 
-def _account_id(client: JiraClient, customer: Customer) -> str:
+def _account_id(client: JiraClient, customer: Customer, *, service_account_email: str) -> str:
+    """The Jira account this identity acts as: its binding, or a customer account its verified email finds or
+    creates, claimed under the binding rules (`providers.services.jira_account_claim`).
+
+    Only `accountType: customer` accounts are ever bound (GET /rest/api/3/user/search gives the type): never an
+    agent's, an admin's, an app's or the service account's, whose requests a customer must not read.
+    """
+    binding = JiraAccountBinding.objects.filter(customer=customer).first()
+    if binding is not None:
+        return binding.account_id
+    if not customer.email_verified:
+        raise EmailNotVouched(
+            f"customer {customer.pk}'s provider did not vouch for {customer.email}.", customer=customer
+        )
     email = customer.email.strip().lower()
-    grants = selectors.jira_grants(tenant=customer.tenant, account_id=customer.jira_account_id)
-    if customer.jira_account_id and (Kind.EMAIL, email) in grants:
-        return customer.jira_account_id
-    user = client.user_find_by_email(email)
-    if user is None:
-        try:
-            user = client.customer_create(email=customer.email, display_name=_display_name(customer))
-        except errors.JiraCustomerExists:
-            user = client.user_find_by_email(email)
-            if user is None:
-                raise errors.JiraRequestRejected(
-                    f"Jira says {customer.email} already has an account, but the service account cannot find it: "
-                    "give it the “Browse users and groups” global permission."
-                ) from None
-    _grant(customer.tenant, user.account_id, Kind.EMAIL, email)
+    if email == service_account_email.strip().lower():
+        raise JiraAccountNotCustomer(f"{email} is the tenant's service account.", customer=customer)
+    user = client.user_find_by_email(email) or _customer_create(client, customer)
+    if user.account_type and user.account_type != CUSTOMER_ACCOUNT:
+        raise JiraAccountNotCustomer(f"{email} is a Jira account of type {user.account_type!r}.", customer=customer)
+    jira_account_claim(customer=customer, account_id=user.account_id)
     return user.account_id
+
+
+def _customer_create(client: JiraClient, customer: Customer) -> JiraUser:
+    """POST /rest/servicedeskapi/customer; "already exists" means another sign-in won the race: search again."""
+    try:
+        return client.customer_create(email=customer.email, display_name=_display_name(customer))
+    except errors.JiraCustomerExists:
+        user = client.user_find_by_email(customer.email.strip().lower())
+        if user is None:
+            raise errors.JiraRequestRejected(
+                f"Jira says {customer.email} already has an account, but the service account cannot find it: "
+                "give it the “Browse users and groups” global permission."
+            ) from None
+        return user
 
 
 def _display_name(customer: Customer) -> str:

@@ -2,7 +2,8 @@
 
 Access rules come first (`portal.access`), so a refused customer is never added to a desk in Jira.
 If Jira is down or rate-limited the customer is told their access is being set up, and a worker
-retries (`portal.tasks`); nothing they did is lost.
+retries (`portal.tasks`); nothing they did is lost. An identity that may not use the Jira account its
+email finds (`providers.errors.JiraAccountRefused`) gets that error's page, and the sign-in log says why.
 """
 
 import logging
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from portal.provisioning import customer_provision_now, provisioning_mark, provisioning_up_to_date
 from portal.tasks import provisioning_retry_queue
+from providers.errors import JiraAccountRefused
 from providers.models import Customer
 from tenants import selectors
 from tenants.jira import errors
@@ -49,6 +51,9 @@ def customer_provision(*, customer: Customer, service_desk: ServiceDesk) -> Prov
         if not already_queued:
             provisioning_retry_queue(customer_id=customer.pk, service_desk_id=service_desk.pk)
         return ProvisionResult(ready=False, message=SETTING_UP.format(desk=service_desk.project_name))
+    except JiraAccountRefused as exc:
+        provisioning_mark(customer, Customer.Provisioning.FAILED, f"Refused ({exc.reason}): {exc.detail}")
+        raise
     except errors.JiraError as exc:
         logger.warning("Provisioning of customer %s in tenant %s failed: %s", customer.pk, customer.tenant_id, exc)
         provisioning_mark(customer, Customer.Provisioning.FAILED, str(exc))

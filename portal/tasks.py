@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.provisioning import customer_provision_now, provisioning_mark
+from providers.errors import JiraAccountRefused
 from providers.models import Customer
 from sso_gateway.queueing import publish_on_commit
 from tenants.jira import errors
@@ -45,6 +46,9 @@ def customer_provision_retry(self, customer_id: int, service_desk_id: int) -> st
     except errors.JiraError as exc:
         provisioning_mark(customer, Customer.Provisioning.FAILED, str(exc))
         return "failed"
+    except JiraAccountRefused as exc:  # the customer sees why at their next visit, and so does the sign-in log
+        provisioning_mark(customer, Customer.Provisioning.FAILED, f"Refused ({exc.reason}): {exc.detail}")
+        return "refused"
     return "done"
 
 

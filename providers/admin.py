@@ -150,3 +150,6 @@ class LoginEventAdmin(TenantScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from providers import admin_bindings  # noqa: E402, F401 (registers the Jira account bindings' admin)

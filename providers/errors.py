@@ -94,3 +94,49 @@ class TestNotAllowed(SignInError):
     reason = "test_forbidden"
     title = "You may not test this identity provider"
     advice = "Sign in to the admin as an administrator of this tenant and start the test from the provider's page."
+
+
+# --- The Jira account an identity may act as (providers.models.JiraAccountBinding).
+class JiraAccountRefused(SignInError):
+    """The sign-in worked, but the Jira account this identity's email finds is not one it may use.
+
+    Email only finds an account; it never links identities (PRODUCT.md, non-negotiables). Raised while
+    provisioning, so it carries the customer for the sign-in log.
+    """
+
+    status = 403
+    reason = "jira_account_refused"
+    title = "We could not connect you to this help desk"
+    advice = "Please contact the help desk team and quote the reference below."
+
+    def __init__(self, detail: str = "", *, customer=None, reason: str | None = None):
+        super().__init__(detail, reason=reason)
+        self.customer = customer
+
+
+class JiraAccountClaimed(JiraAccountRefused):
+    """Another identity (another provider, or another subject) already owns the account of this email."""
+
+    reason = "jira_account_claimed"
+    advice = (
+        "This help desk already knows your email address from another way of signing in. Sign in the way you "
+        "did before, or ask the help desk team to link the two (quote the reference below)."
+    )
+
+
+class JiraAccountNotCustomer(JiraAccountRefused):
+    """The email belongs to an agent, admin, app or the service account: never a customer's to act as."""
+
+    reason = "jira_account_not_customer"
+    advice = "This email address cannot be used as a customer here. Please contact the help desk team."
+
+
+class EmailNotVouched(JiraAccountRefused):
+    """The provider did not vouch for the email, so it may neither create nor claim a Jira account."""
+
+    reason = "email_unverified_for_jira"
+    title = "Your email address could not be confirmed"
+    advice = (
+        "Your identity provider did not confirm that this email address is yours. Verify it there (look for its "
+        "confirmation email), then sign in again."
+    )

@@ -5,6 +5,7 @@ two customers. Email never links identities. Every protocol (OpenID Connect, SAM
 `providers.services.customer_sign_in`, and the portal consumes what it made.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -204,6 +205,12 @@ class Customer(models.Model):
     provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="customers")
     subject = models.CharField("subject (sub)", max_length=255)
     email = models.EmailField(max_length=254)
+    email_verified = models.BooleanField(
+        default=False,
+        help_text="The provider vouched for the email at the last sign-in (email_verified true, or the claim "
+        "absent and the provider authoritative for the email's domain). Only a verified email creates or claims "
+        "a Jira account.",
+    )
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
     display_name = models.CharField(max_length=255, blank=True)
@@ -229,6 +236,10 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return self.display_name or self.email or self.subject
 
+    @property
+    def email_domain(self) -> str:
+        return self.email.rpartition("@")[2].strip().lower()
+
 
 class LoginEvent(models.Model):
     class Outcome(models.TextChoices):
@@ -252,3 +263,41 @@ class LoginEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.reference}"
+
+
+class JiraAccountBinding(models.Model):
+    """Which Jira account an identity (tenant, provider, subject) acts as in the hosted portal.
+
+    Email only finds an account; it never decides who may use it. The first identity to claim an
+    account owns it; another identity asserting the same email gets it only through an admin's link
+    or because its provider is authoritative for the email's domain (the provider's email domains).
+    """
+
+    class How(models.TextChoices):
+        FIRST_CLAIM = "first_claim", "First to claim it"
+        AUTHORITATIVE = "authoritative", "Provider authoritative for the email's domain"
+        ADMIN_LINK = "admin_link", "Linked by an admin"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="jira_account_bindings")
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="jira_binding")
+    account_id = models.CharField("Jira account id", max_length=128)
+    how = models.CharField(max_length=16, choices=How.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "Jira account binding"
+        ordering = ["tenant", "account_id", "created_at"]
+        constraints = [
+            # One owner per account and tenant: two first sign-ins racing for one account cannot both win.
+            models.UniqueConstraint(
+                fields=["tenant", "account_id"],
+                condition=models.Q(how="first_claim"),
+                name="uniq_jira_account_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} → {self.account_id}"

@@ -5,14 +5,15 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from providers.models import AttributeMapping, Customer, IdentityProvider, LoginEvent
+from providers.errors import JiraAccountClaimed
+from providers.models import AttributeMapping, Customer, IdentityProvider, JiraAccountBinding, LoginEvent
 from sso_gateway import metrics
 from sso_gateway.clientip import client_ip
 from tenants.models import Tenant
 
 logger = logging.getLogger("gateway.signin")
 
-PROFILE_FIELDS = ("email", "first_name", "last_name", "display_name", "groups")
+PROFILE_FIELDS = ("email", "email_verified", "first_name", "last_name", "display_name", "groups")
 
 
 def customer_sign_in(*, provider: IdentityProvider, identity) -> Customer:
@@ -82,3 +83,54 @@ def attribute_mapping_ensure(*, provider: IdentityProvider) -> AttributeMapping:
     """Every provider has a mapping; a new one starts from its preset's defaults."""
     mapping, _ = AttributeMapping.objects.get_or_create(provider=provider, defaults=provider.preset_config.mapping)
     return mapping
+
+
+def jira_account_claim(*, customer: Customer, account_id: str) -> JiraAccountBinding:
+    """Bind `customer` (who has no binding yet) to the customer account `account_id` their email found.
+
+    The first identity to claim an account owns it. Another identity gets it only when its provider is
+    authoritative for the email's domain (one of the provider's email domains), or through an admin's
+    link (made in the admin, never here); otherwise `JiraAccountClaimed`. Two first claims racing for one
+    account meet on the owner's unique constraint and the loser is judged again.
+    """
+    Binding = JiraAccountBinding
+    owned = Binding.objects.filter(tenant_id=customer.tenant_id, account_id=account_id, how=Binding.How.FIRST_CLAIM)
+    if not owned.exists():
+        try:
+            with transaction.atomic():
+                return _bind(customer=customer, account_id=account_id, how=Binding.How.FIRST_CLAIM)
+        except IntegrityError:
+            pass
+    if customer.email_domain in customer.provider.email_domain_list:
+        return _bind(customer=customer, account_id=account_id, how=Binding.How.AUTHORITATIVE)
+    owner = owned.select_related("customer__provider").first()
+    raise JiraAccountClaimed(
+        f"the Jira account of {customer.email} is bound to customer {owner.customer_id} "
+        f"(provider {owner.customer.provider.slug!r}); customer {customer.pk} (provider {customer.provider.slug!r}) "
+        "may use it only through an admin's link or a provider authoritative for the domain.",
+        customer=customer,
+    )
+
+
+def jira_account_link(*, customer: Customer, owner: Customer, by=None) -> JiraAccountBinding:
+    """An admin lets `customer` act as the Jira account `owner` is bound to (the two are one person)."""
+    if customer.tenant_id != owner.tenant_id:
+        raise ValueError("Only customers of one tenant can be linked.")
+    account_id = owner.jira_binding.account_id
+    with transaction.atomic():
+        JiraAccountBinding.objects.filter(customer=customer).delete()
+        binding = _bind(customer=customer, account_id=account_id, how=JiraAccountBinding.How.ADMIN_LINK, by=by)
+        # A refused provisioning is tried again at the customer's next visit.
+        Customer.objects.filter(pk=customer.pk, provisioning=Customer.Provisioning.FAILED).update(
+            provisioning=Customer.Provisioning.PENDING, provisioning_error=""
+        )
+    return binding
+
+
+def _bind(*, customer: Customer, account_id: str, how: str, by=None) -> JiraAccountBinding:
+    binding = JiraAccountBinding.objects.create(
+        tenant_id=customer.tenant_id, customer=customer, account_id=account_id, how=how, created_by=by
+    )
+    Customer.objects.filter(pk=customer.pk).update(jira_account_id=account_id)
+    customer.jira_account_id = account_id
+    return binding

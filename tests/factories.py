@@ -90,6 +90,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     tenant = factory.SelfAttribute("provider.tenant")
     subject = factory.Sequence(lambda n: f"subject-{n}")
     email = factory.Sequence(lambda n: f"customer{n}@example.com")
+    email_verified = True
 
 
 class LoginEventFactory(factory.django.DjangoModelFactory):

@@ -77,7 +77,9 @@ class GatewayOIDCBackend(OIDCAuthenticationBackend):
         try:
             self.verify_claims(verified.claims)
             mapping = attribute_mapping_of(provider=self.provider)
-            verified.mapped = claims_map(verified.claims, mapping=mapping, subject=verified.subject)
+            verified.mapped = claims_map(
+                verified.claims, provider=self.provider, mapping=mapping, subject=verified.subject
+            )
         except SignInError as exc:
             verified.mapping_error = exc
         return verified

@@ -24,6 +24,7 @@ class MappedIdentity:
     last_name: str = ""
     display_name: str = ""
     groups: list[str] = field(default_factory=list)
+    email_verified: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -79,10 +80,28 @@ def email_verified_check(claims: dict, *, provider: IdentityProvider) -> None:
         raise EmailNotVerified("the provider says the email address is not verified (email_verified: false).")
 
 
-def claims_map(claims: dict, *, mapping: AttributeMapping, subject: str) -> MappedIdentity:
+def email_vouched_for(claims: dict, *, provider: IdentityProvider, email: str) -> bool:
+    """Whether the provider vouches for `email`, so it may create or claim a Jira account.
+
+    `email_verified: true` (OIDC Core 5.1) does; `false` never does (even where the provider is set to
+    let such sign-ins in); an absent claim does only for a provider authoritative for the email's domain
+    (one of its email domains: the directory that issues those addresses, as Entra ID or ADFS are for
+    their own company's), because such providers never send the claim.
+    """
+    value = claims.get("email_verified")
+    if value in (True, "true", "True"):
+        return True
+    if value is not None:
+        return False
+    return email.rpartition("@")[2].lower() in provider.email_domain_list
+
+
+def claims_map(claims: dict, *, provider: IdentityProvider, mapping: AttributeMapping, subject: str) -> MappedIdentity:
+    email = _email(claims, mapping.email)
     return MappedIdentity(
         subject=subject,
-        email=_email(claims, mapping.email),
+        email=email,
+        email_verified=email_vouched_for(claims, provider=provider, email=email),
         first_name=_text(claim(claims, mapping.first_name), LIMITS["first_name"]) if mapping.first_name else "",
         last_name=_text(claim(claims, mapping.last_name), LIMITS["last_name"]) if mapping.last_name else "",
         display_name=_text(claim(claims, mapping.display_name), LIMITS["display_name"]) if mapping.display_name else "",

@@ -78,16 +78,6 @@ def test_already_exists_race_is_a_success_path_and_never_duplicates(customer, de
     assert customer.jira_account_id == matching[0]["accountId"]
 
 
-def test_the_same_email_at_two_providers_shares_the_one_jira_account(tenant, customer, desk, fake_jsm):
-    twin = CustomerFactory(provider=IdentityProviderFactory(tenant=tenant), email="ann.lee@example.com")
-    customer_provision(customer=customer, service_desk=desk)
-    customer_provision(customer=twin, service_desk=desk)
-    customer.refresh_from_db()
-    twin.refresh_from_db()
-    assert customer.jira_account_id == twin.jira_account_id
-    assert len(fake_jsm.calls("POST", CREATE)) == 1
-
-
 def test_organization_rules_create_join_and_remove(tenant, customer, desk, fake_jsm):
     partners = fake_jsm.state.add_organization("Partners")
     by_domain = OrganizationRule.objects.create(tenant=tenant, value="example.com", organization_name="Example Corp")
