@@ -23,7 +23,7 @@ from requests.auth import HTTPBasicAuth
 from providers.errors import ProviderMisbehaved, SignInError
 from providers.models import Customer, IdentityProvider
 from providers.oidc import discovery, http, tokens
-from providers.oidc.errors import TokenExchangeFailed, UserinfoInvalid
+from providers.oidc.errors import TOKEN_ERRORS, TokenExchangeFailed, UserinfoInvalid, known_error
 from providers.oidc.mapping import MappedIdentity, claims_map, email_verified_check
 from providers.oidc.transaction import Transaction
 from providers.selectors import attribute_mapping_of
@@ -173,9 +173,10 @@ class GatewayOIDCBackend(OIDCAuthenticationBackend):
 
 
 def _error_code(response: http.Response) -> str:
-    """The OAuth `error` code (RFC 6749 5.2), if it is a short token; never the description (may echo input)."""
+    """The OAuth `error` code (RFC 6749 5.2) from the spec's list, else "other"; never the description (it
+    may echo input). "" when the answer has no JSON error at all."""
     try:
         error = response.json(what="token endpoint").get("error", "")
     except ProviderMisbehaved:
         return ""
-    return error if isinstance(error, str) and error.replace("_", "").isalnum() and len(error) <= 40 else ""
+    return known_error(error, TOKEN_ERRORS) if error else ""

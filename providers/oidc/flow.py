@@ -16,7 +16,7 @@ from mozilla_django_oidc.utils import generate_code_challenge
 from providers.errors import ProviderDenied, ProviderUnavailable, TestNotAllowed, TransactionInvalid
 from providers.models import IdentityProvider
 from providers.oidc import discovery, transaction
-from providers.oidc.errors import IdTokenInvalid
+from providers.oidc.errors import AUTHORIZATION_ERRORS, IdTokenInvalid, known_error
 from providers.oidc.transaction import Transaction
 from tenants.links import absolute
 
@@ -69,8 +69,8 @@ def callback_code(request, *, provider: IdentityProvider, tx: Transaction) -> st
         raise ProviderUnavailable("the identity provider was disabled during the sign-in.")
     error = request.GET.get("error")
     if error:
-        code = error if error.replace("_", "").isalnum() and len(error) <= 40 else "invalid"
-        raise ProviderDenied(f"the provider answered error={code}.", reason=f"idp_{code}"[:64])
+        code = known_error(error, AUTHORIZATION_ERRORS)
+        raise ProviderDenied(f"the provider answered error={code}.", reason=f"idp_{code}")
     code = request.GET.get("code", "")
     if not code or len(code) > 4096:
         raise ProviderDenied("the provider sent back neither a usable code nor an error.", reason="code_missing")

@@ -115,6 +115,22 @@ def test_a_tampered_cookie_is_refused(idp, oidc_provider):
     assert customer_key(client, idp.tenant) is None
 
 
+def test_made_up_error_codes_become_one_reason_and_one_metric_label(idp, oidc_provider):
+    """Whoever completes a sign-in can send any `error`: only the specs' codes become reasons and labels."""
+    before = _signin_reasons()
+    for made_up in ("x_1", "drop_table", "a" * 40, "access_denied_but_not"):
+        oidc_provider.authorize_error = made_up
+        assert sign_in(Client(), idp.login_path(), oidc_provider).response.status_code == 403
+    assert set(LoginEvent.objects.values_list("reason", flat=True)) == {"idp_other"}
+    assert _signin_reasons() - before <= {"idp_other"} and "idp_other" in _signin_reasons()
+
+
+def _signin_reasons() -> set[str]:
+    from sso_gateway.metrics import SIGNINS
+
+    return {s.labels["reason"] for metric in SIGNINS.collect() for s in metric.samples if s.name.endswith("_total")}
+
+
 def test_the_person_refusing_at_the_provider_gets_a_403_and_a_logged_attempt(idp, oidc_provider):
     oidc_provider.authorize_error = "access_denied"
     result = sign_in(Client(), idp.login_path(), oidc_provider)
