@@ -76,7 +76,8 @@ GATEWAY_HTTP_TIMEOUT = (
 # How long discovery documents and JWKS stay in the cache.
 GATEWAY_OIDC_METADATA_TTL = env.int("GATEWAY_OIDC_METADATA_TTL", default=3600)
 # How long each process keeps the tenant, its identity providers, desks and discovery documents it read
-# (sso_gateway/localcache.py): an edit in another process is seen within this many seconds; 0 turns it off.
+# (sso_gateway/localcache.py). Edits are seen by every process at its next request through the configuration
+# generation in Redis; this lifetime bounds staleness only while Redis is down. 0 turns the cache off.
 GATEWAY_CONFIG_CACHE_SECONDS = env.float("GATEWAY_CONFIG_CACHE_SECONDS", default=5.0)
 # Portal uploads: the largest file (keep it at or under Jira's attachment limit), files per request, extensions.
 GATEWAY_UPLOAD_MAX_BYTES = env.int("GATEWAY_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "sso_gateway.requestcontext.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sso_gateway.localcache.GenerationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

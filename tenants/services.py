@@ -19,7 +19,7 @@ from django.db import connection as db
 from django.db.models import Q
 from django.utils import timezone
 
-from sso_gateway import metrics
+from sso_gateway import localcache, metrics
 from tenants.jira import errors
 from tenants.jira.client import JiraClient, RetryPolicy, fetch_cloud_id
 from tenants.jira.types import ServiceDesk as JiraServiceDesk
@@ -186,11 +186,14 @@ def service_desks_upsert(*, tenant: Tenant, desks: list[JiraServiceDesk], site_u
     vanished = ServiceDesk.objects.filter(tenant=tenant, is_active=True).filter(
         Q(last_synced_at__lt=now) | Q(last_synced_at__isnull=True)
     )
+    deactivated = vanished.update(is_active=False)
+    if changed or deactivated:
+        localcache.changed()  # bulk writes send no signals; portal pages cache desks per process
     return {
         "desks_seen": len(seen),
         "desks_created": sum(1 for key in changed if key not in before),
         "desks_updated": sum(1 for key in changed if key in before),
-        "desks_deactivated": vanished.update(is_active=False),
+        "desks_deactivated": deactivated,
     }
 
 

@@ -112,3 +112,35 @@ def test_a_warm_sign_in_start_from_a_substitute_link_makes_no_query(
     assert Client().get("/acme/portal/1/").status_code == 302  # cold: reads tenant, providers, desk
     with django_assert_num_queries(0):
         assert Client().get("/acme/portal/1/")["Location"].startswith(factory_idp_discovered)
+
+
+@pytest.mark.django_db
+def test_an_edit_another_process_published_is_seen_on_the_next_request(tenant, settings, factory_idp_discovered):
+    """Another process's save: the rows change without a signal here, and the generation moves."""
+    from django.test import Client
+
+    from providers.models import IdentityProvider
+
+    settings.GATEWAY_CONFIG_CACHE_SECONDS = 60
+    IdentityProviderFactory(tenant=tenant, slug="sso")
+    assert Client().get("/acme/login/sso/").status_code == 302
+    assert Client().get("/acme/login/new/").status_code == 404  # both cached here now
+    IdentityProvider.objects.filter(slug="sso").update(is_enabled=False)
+    IdentityProvider.objects.bulk_create([IdentityProviderFactory.build(tenant=tenant, slug="new")])
+    localcache.generation_bump()
+    assert Client().get("/acme/login/sso/").status_code == 404
+    assert Client().get("/acme/login/new/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_save_publishes_its_change_only_once_committed(tenant, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    before = cache.get(localcache.GENERATION_KEY)
+    with django_capture_on_commit_callbacks() as callbacks:
+        IdentityProviderFactory(tenant=tenant)
+        assert cache.get(localcache.GENERATION_KEY) == before  # another process would reload the old rows
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert cache.get(localcache.GENERATION_KEY) != before
