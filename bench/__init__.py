@@ -1,1 +1,1 @@
-"""Benchmarks of the gateway against baselines measured in the same run. See docs/bench.md."""
+"""Benchmarks of the gateway against baselines measured in the same run. See docs/benchmarks.md."""

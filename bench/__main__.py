@@ -1,5 +1,5 @@
 """`bin/bench` (or `python -m bench`): set everything up, measure each section against its baseline, print a
-table and write JSON to var/bench/. Sizes and flags: `bin/bench --help`; docs/bench.md says what each figure means.
+table and write JSON to var/bench/. Sizes and flags: `bin/bench --help`; docs/benchmarks.md says what each figure means.
 """
 
 import json

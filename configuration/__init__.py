@@ -2,5 +2,5 @@
 
 `parse` checks the document's structure, `apply` writes it in one transaction through the models' own
 validation, `export` writes the same format back without secrets, `links` lists every URL an admin hands
-out. The format is documented in the README ("Declarative configuration").
+out. The format is documented in docs/configuration.md.
 """

@@ -11,7 +11,7 @@ from tenants.models import JiraConnection, Tenant
 
 
 def issue_example() -> dict:
-    """The example document of the README's "Declarative configuration"."""
+    """The example document of docs/configuration.md."""
     return {
         "tenants": [
             {

@@ -1,7 +1,7 @@
 """`tenant_config apply FILE` and `tenant_config export SLUG...`: declarative tenant configuration.
 
 User errors (a broken file, an unknown tenant) end as a CommandError: one clear message per
-problem, a non-zero exit code, no traceback. See the README ("Declarative configuration") for the format.
+problem, a non-zero exit code, no traceback. See docs/configuration.md for the format.
 """
 
 import json

@@ -1,6 +1,6 @@
 """`rotate_secrets`: re-encrypt every stored secret under the newest key of GATEWAY_ENCRYPTION_KEYS.
 
-The procedure (the README ("Declarative configuration")): put the new key first in GATEWAY_ENCRYPTION_KEYS and keep
+The procedure (docs/configuration.md, "Rotating the encryption key"): put the new key first in GATEWAY_ENCRYPTION_KEYS and keep
 the old one after it, restart, run this command, then remove the old key and restart again.
 """
 
