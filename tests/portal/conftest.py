@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import CustomerFactory, IdentityProviderFactory
+from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory
 
 
 @pytest.fixture
@@ -17,3 +17,10 @@ def customer(tenant, factory_idp_discovered):
         display_name="Grace Hopper",
         groups=["support", "vip"],
     )
+
+
+@pytest.fixture
+def desk(tenant, jira, fake_jsm):
+    """Desk 5, IT Help, on the tenant's fake Jira site (a module may define its own `desk`)."""
+    fake_jsm.state.add_service_desk(name="IT Help", key="IT", desk_id="5")
+    return ServiceDeskFactory(tenant=tenant, jira_id="5", project_name="IT Help")

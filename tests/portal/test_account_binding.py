@@ -8,17 +8,11 @@ from portal.services import customer_provision
 from providers.errors import EmailNotVouched, JiraAccountClaimed, JiraAccountNotCustomer
 from providers.models import Customer, JiraAccountBinding, LoginEvent
 from providers.services import jira_account_link
-from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory
+from tests.factories import CustomerFactory, IdentityProviderFactory
 from tests.helpers import signed_in
 
 CREATE = "/rest/servicedeskapi/customer"
 SEARCH = "/rest/api/3/user/search"
-
-
-@pytest.fixture
-def desk(tenant, jira, fake_jsm):
-    fake_jsm.state.add_service_desk(name="IT Help", key="IT", desk_id="5")
-    return ServiceDeskFactory(tenant=tenant, jira_id="5", project_name="IT Help")
 
 
 @pytest.fixture

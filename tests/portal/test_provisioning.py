@@ -12,12 +12,6 @@ CREATE = "/rest/servicedeskapi/customer"
 
 
 @pytest.fixture
-def desk(tenant, jira, fake_jsm):
-    fake_jsm.state.add_service_desk(name="IT Help", key="IT", desk_id="5")
-    return ServiceDeskFactory(tenant=tenant, jira_id="5", project_name="IT Help")
-
-
-@pytest.fixture
 def customer(tenant):
     return CustomerFactory(
         provider=IdentityProviderFactory(tenant=tenant), email="Ann.Lee@Example.com", display_name="Ann Lee"
