@@ -79,6 +79,6 @@ class Env:
             GATEWAY_RATE_SIGNIN_PER_IP="1000000000/m",
             GATEWAY_RATE_SIGNIN_PER_TENANT="1000000000/m",
         )
-        env.pop("CELERY_BROKER_URL", None)
+        env["CELERY_BROKER_URL"] = REDIS  # as before: db 14 holds the queues too, and is emptied at the start
         env.update(extra)
         return env

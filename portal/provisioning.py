@@ -10,7 +10,12 @@ and records each step (tenants.models.JiraAccountGrant) so a repeat sign-in with
 costs no Jira call and an interrupted run resumes where it stopped.
 """
 
+import dataclasses
+import hashlib
 import logging
+from contextlib import contextmanager
+
+from django.core.cache import cache
 
 from providers.errors import EmailNotVouched, JiraAccountNotCustomer
 from providers.models import Customer, JiraAccountBinding
@@ -24,6 +29,9 @@ from tenants.models import JiraAccountGrant, OrganizationRule, ServiceDesk
 logger = logging.getLogger(__name__)
 Kind = JiraAccountGrant.Kind
 CUSTOMER_ACCOUNT = "customer"  # Jira's accountType of a portal-only customer (platform API, User)
+#: After a customer create whose outcome was lost, how long retries look the account up instead of posting
+#: again: Jira may still be making it, and its user search lists a new account only after a while.
+CREATE_SETTLE_SECONDS = 120
 
 
 def provisioning_mark(customer: Customer, state: str, error: str) -> None:
@@ -102,25 +110,54 @@ def _account_id(client: JiraClient, customer: Customer, *, service_account_email
     email = customer.email.strip().lower()
     if email == service_account_email.strip().lower():
         raise JiraAccountNotCustomer(f"{email} is the tenant's service account.", customer=customer)
-    user = client.user_find_by_email(email) or _customer_create(client, customer)
+    user = client.user_find_by_email(email) or _customer_create_once(client, customer=customer, email=email)
     if user.account_type and user.account_type != CUSTOMER_ACCOUNT:
         raise JiraAccountNotCustomer(f"{email} is a Jira account of type {user.account_type!r}.", customer=customer)
     jira_account_claim(customer=customer, account_id=user.account_id)
     return user.account_id
 
 
-def _customer_create(client: JiraClient, customer: Customer) -> JiraUser:
-    """POST /rest/servicedeskapi/customer; "already exists" means another sign-in won the race: search again."""
+def _customer_create_once(client: JiraClient, *, customer: Customer, email: str) -> JiraUser:
+    """POST /rest/servicedeskapi/customer for an email Jira's user search did not list, never twice per outcome.
+
+    POST is not idempotent (RFC 9110 9.2.2): a create that timed out, lost its connection or got a 5xx may
+    have made the account, and Jira's user search may list it only a little later. So the create is sent
+    without the transport's own retries, a lost outcome is remembered in the cache for CREATE_SETTLE_SECONDS
+    (during which a retry searches again and waits instead of posting), and the account is looked up at
+    once. "Already exists" (JSM "Create customer": 409 with strictConflictStatusCode) is found by search.
+    While the cache is down nothing is remembered: a second create then gets "already exists".
+    """
+    pending = "gw.jira-create." + hashlib.sha256(f"{customer.tenant_id}:{email}".encode()).hexdigest()[:32]
+    if cache.get(pending):
+        raise errors.JiraUnavailable("Jira has not yet listed the account it was asked to create; trying again soon.")
     try:
-        return client.customer_create(email=customer.email, display_name=_display_name(customer))
+        with _no_transport_retries(client):
+            return client.customer_create(email=customer.email, display_name=_display_name(customer))
     except errors.JiraCustomerExists:
-        user = client.user_find_by_email(customer.email.strip().lower())
+        user = client.user_find_by_email(email)
         if user is None:
             raise errors.JiraRequestRejected(
                 f"Jira says {customer.email} already has an account, but the service account cannot find it: "
                 "give it the “Browse users and groups” global permission."
             ) from None
         return user
+    except errors.JiraUnavailable:
+        cache.set(pending, True, CREATE_SETTLE_SECONDS)
+        user = client.user_find_by_email(email)
+        if user is None:
+            raise
+        return user
+
+
+@contextmanager
+def _no_transport_retries(client: JiraClient):
+    """The transport sends a POST again after a 503 (it assumes Jira did not act); a create must not be."""
+    policy = client.retry
+    client.retry = dataclasses.replace(policy, max_retries=0)
+    try:
+        yield
+    finally:
+        client.retry = policy
 
 
 def _display_name(customer: Customer) -> str:

@@ -20,11 +20,14 @@ from tenants.models import ServiceDesk
 
 
 def retry_countdown(attempt: int, exc: Exception) -> float:
-    """The gateway's one backoff (sso_gateway.outgoing_http.RetryPolicy): doubling from
-    GATEWAY_PROVISION_RETRY_START seconds, capped at GATEWAY_PROVISION_RETRY_CAP, jittered; never sooner
-    than the Retry-After Jira sent with its last refusal (`exc.retry_after`, RFC 9110 10.2.3)."""
+    """Seconds to wait after the worker's attempt number `attempt` (1 for the first) failed with `exc`.
+
+    The gateway's one backoff (sso_gateway.outgoing_http.RetryPolicy, whose attempts count from 0):
+    GATEWAY_PROVISION_RETRY_START seconds after the first failure, doubling, capped at
+    GATEWAY_PROVISION_RETRY_CAP, jittered; never sooner than the Retry-After Jira sent with its last
+    refusal (`exc.retry_after`, RFC 9110 10.2.3)."""
     policy = RetryPolicy(start=settings.GATEWAY_PROVISION_RETRY_START, cap=settings.GATEWAY_PROVISION_RETRY_CAP)
-    return max(policy.delay(attempt, None), getattr(exc, "retry_after", None) or 0)
+    return max(policy.delay(max(attempt - 1, 0), None), getattr(exc, "retry_after", None) or 0)
 
 
 @shared_task(bind=True, name="portal.tasks.customer_provision_retry", max_retries=None, ignore_result=True)

@@ -68,8 +68,8 @@ class LocalCache:
 
 def clear_all(*args, **kwargs) -> None:
     """Empty every local cache (a signal receiver, hence the arguments)."""
-    for cache in _caches:
-        cache.clear()
+    for local in _caches:
+        local.clear()
 
 
 def changed(*args, **kwargs) -> None:

@@ -9,6 +9,7 @@ no broker (Celery tasks run in-process), keys generated once into `var/`. Settin
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
 from cryptography.fernet import Fernet
@@ -145,7 +146,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis for Celery, cache and sessions when REDIS_URL is set; in-process otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+
+
+def _redis_broker_database(url: str) -> str:
+    """`url` with another Redis database: the one after its own, or for database 15 (the last of Redis's default
+    16) the one before. The broker's queues never share a database with the cache, so a cache flush (Django's
+    cache.clear() is FLUSHDB) cannot delete queued tasks. CELERY_BROKER_URL, when set, wins."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    in_query = "db" in query or parts.scheme == "unix"  # a socket's path is a file: its database is ?db=
+    number = query.get("db", "0") if in_query else parts.path.strip("/") or "0"
+    if not number.isdigit():
+        raise ImproperlyConfigured(
+            "REDIS_URL's Redis database cannot be read, so the Celery broker's (the next one) cannot be worked "
+            "out: set CELERY_BROKER_URL to the broker's own database."
+        )
+    broker = int(number) + 1 if int(number) < 15 else int(number) - 1
+    if in_query:
+        return url.split("?", 1)[0] + "?" + urlencode({**query, "db": broker})
+    return urlunsplit(parts._replace(path=f"/{broker}"))
+
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or _redis_broker_database(REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -180,6 +204,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "sso_gateway.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            # Deployments (or test runs) sharing one Redis database keep apart by prefix.
+            "KEY_PREFIX": env.str("GATEWAY_CACHE_KEY_PREFIX", default=""),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }

@@ -1,16 +1,55 @@
 """Fixtures every test may use. Feature-specific fixtures live in the conftest.py of their folder."""
 
+import os
+import uuid
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
+from django.test.utils import override_settings
 
 from providers.oidc import discovery
 from sso_gateway import localcache
+from sso_gateway.cache import ResilientRedisCache
 from sso_gateway.celery import app as celery_app
 from tests.factories import TenantFactory, UserFactory
 
 # The fakes' fixtures (test identity providers, fake JSM), available to every test.
 pytest_plugins = ["tests.fixtures.oidc", "tests.fixtures.panva", "tests.fixtures.jsm"]
+
+
+def _own_cache_prefix() -> str:
+    """On a shared Redis (CI's database, a colleague's run, the other pytest-xdist worker) this process's cache
+    keys get a prefix of their own, also in the workers and servers it starts (they inherit the environment)."""
+    if not django_settings.REDIS_URL:
+        return ""
+    prefix = os.environ["GATEWAY_CACHE_KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    caches = {name: {**config, "KEY_PREFIX": prefix} for name, config in django_settings.CACHES.items()}
+    override_settings(CACHES=caches).enable()  # for the whole run; per-test `settings` changes stack on it
+    return prefix
+
+
+CACHE_PREFIX = _own_cache_prefix()
+
+
+def _clear_own_keys(cache_backend, clear=ResilientRedisCache.clear):
+    """`cache.clear()` of a prefixed Redis cache deletes that prefix's keys, not the database (FLUSHDB) with
+    every other run's keys in it."""
+    if not cache_backend.key_prefix:
+        return clear(cache_backend)
+    client = cache_backend._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache_backend.key_prefix}:*", count=1000))
+    for start in range(0, len(keys), 500):
+        client.delete(*keys[start : start + 500])
+    return True
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_clear_keeps_to_its_prefix():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ResilientRedisCache, "clear", _clear_own_keys)
+        yield
 
 
 @pytest.fixture(autouse=True)

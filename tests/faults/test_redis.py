@@ -1,14 +1,18 @@
 """Redis stopped during sign-ins and syncs.
 
 Each test starts its own redis-server (never the machine's shared one), kills it with SIGKILL and
-restarts it on the same port. Sign-in must keep working or end on a clear page, never a 500; work
-that was queued must not be lost and must complete, by a real Celery worker, once Redis is back.
+restarts it on the same port. Sign-in must keep working (the rate limits fail open, the cache degrades to
+misses, sessions are kept in the database too); work that was queued must not be lost and must complete,
+by a real Celery worker, once Redis is back.
 """
+
+import time
 
 import pytest
 from django.test import Client
 
 from providers.models import Customer
+from providers.oidc import limits
 from tenants.models import ServiceDesk, SyncRun
 from tenants.tasks import service_desks_sync_tenant
 from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory, TenantFactory, provider_at
@@ -33,15 +37,8 @@ def sign_in_as(client: Client, idp, fake, *, email: str, next_path: str = "/acme
     return client.get(callback.removeprefix("http://testserver"))
 
 
-def assert_clear_answer(response) -> None:
-    """What a customer may see while something is down: a normal answer, or the 503 page with a reference."""
-    assert response.status_code != 500, response.content[:300]
-    if response.status_code >= 500:
-        assert response.status_code == 503 and b"reference" in response.content, response.content[:300]
-
-
 @pytest.mark.django_db
-def test_sign_in_while_redis_is_down_never_answers_500_and_works_again_when_it_returns(
+def test_sign_in_while_redis_is_down_completes_and_works_again_when_it_returns(
     tenant, oidc_provider, own_redis, redis_sessions, settings
 ):
     settings.DEBUG = False
@@ -52,12 +49,14 @@ def test_sign_in_while_redis_is_down_never_answers_500_and_works_again_when_it_r
 
     own_redis.kill()
     bob = Client(raise_request_exception=False)
-    during = [sign_in_as(bob, idp, oidc_provider, email="bob@example.com"), bob.get("/acme/account/")]
-    during += [ann.get("/acme/account/"), Client(raise_request_exception=False).get(idp.login_path())]
-    for response in during:
-        assert_clear_answer(response)
-    if during[0].status_code == 302:  # sign-in kept working: Bob really is signed in
-        assert during[1].status_code == 200 and b"bob@example.com" in during[1].content
+    signed = sign_in_as(bob, idp, oidc_provider, email="bob@example.com")
+    assert signed.status_code == 302 and signed["Location"] == "/acme/account/", signed.content[:300]
+    bobs_page = bob.get("/acme/account/")  # the session was written to the database while the cache was down
+    assert bobs_page.status_code == 200 and b"bob@example.com" in bobs_page.content
+    anns_page = ann.get("/acme/account/")  # signed in before the outage: still signed in
+    assert anns_page.status_code == 200 and b"ann@example.com" in anns_page.content
+    stranger = Client(raise_request_exception=False).get(idp.login_path())
+    assert stranger.status_code == 302 and stranger["Location"].startswith(oidc_provider.base_url)  # limits fail open
 
     own_redis.start()  # same port, empty: no restart of the gateway
     carol = Client(raise_request_exception=False)
@@ -166,6 +165,8 @@ def test_rate_limits_count_in_one_redis_round_trip_and_fail_open_while_redis_is_
     settings.DEBUG = False
     redis_sessions(own_redis)
     settings.GATEWAY_RATE_SIGNIN_PER_IP, settings.GATEWAY_RATE_SIGNIN_PER_TENANT = "3/m", "100/m"
+    minute = time.time() // 60 * 60
+    monkeypatch.setattr(limits, "clock", lambda: minute)  # one window, even if the test crosses a minute
     idp = provider_for(tenant, oidc_provider)
     round_trips = []
     execute = Pipeline.execute

@@ -246,6 +246,18 @@ def test_backoff_doubles_from_start_up_to_the_cap_with_jitter(monkeypatch):
     assert RetryPolicy().delay(0, None) == 3.5
 
 
+def test_retry_after_is_waited_in_full_even_beyond_the_cap_at_every_attempt(server, waits):
+    """The cap bounds the client's own guess, never the peer's hint (Jira Cloud platform, "Rate limiting")."""
+    server.answers["/a"] = [
+        Answer(429, b"", {"Retry-After": "45"}),
+        Answer(503, b"", {"Retry-After": "2"}),
+        Answer(429, b"", {"Retry-After": "50"}),
+        Answer(200),
+    ]
+    response = outgoing_http.send_with_retries(JIRA, "GET", server.url + "/a", retry=RetryPolicy(cap=30.0))
+    assert response.status_code == 200 and waits == [45.0, 2.0, 50.0] and len(server.received) == 4
+
+
 def test_retry_after_and_x_ratelimit_reset_are_understood():
     assert retry_after_seconds({"Retry-After": "7"}) == 7.0
     assert retry_after_seconds({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0  # a date gone by

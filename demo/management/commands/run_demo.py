@@ -32,7 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args, listen, jira_port, **options):
         if not settings.GATEWAY_DEMO:
             raise CommandError("Demo mode is off (GATEWAY_DEMO=false); bin/run turns it on.")
-        broker = os.environ.get("CELERY_BROKER_URL") or settings.REDIS_URL or "filesystem://"
+        broker = settings.CELERY_BROKER_URL or "filesystem://"  # with REDIS_URL: the database after the cache's
         procs = supervisor.Supervisor(env={**os.environ, "CELERY_BROKER_URL": broker})
         supervisor.raise_stop_on_signals()  # from here on, Ctrl-C ends in `finally`, whatever the step
         site = None

@@ -1,7 +1,8 @@
 """`rotate_secrets`: re-encrypt every stored secret under the newest key of GATEWAY_ENCRYPTION_KEYS.
 
-The procedure (docs/configuration.md, "Rotating the encryption key"): put the new key first in GATEWAY_ENCRYPTION_KEYS and keep
-the old one after it, restart, run this command, then remove the old key and restart again.
+The procedure (docs/configuration.md, "Rotating the encryption key"): put the new key first in
+GATEWAY_ENCRYPTION_KEYS and keep the old one after it, restart, run this command, then remove the old key
+and restart again.
 """
 
 from django.core.management.base import BaseCommand, CommandError

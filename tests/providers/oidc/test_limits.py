@@ -1,4 +1,11 @@
-"""Sign-in starts and callbacks are rate-limited per client IP and per tenant."""
+"""Sign-in starts and callbacks are rate-limited per client IP and per tenant.
+
+The limits count in fixed windows (a minute for `n/m`). Every test here runs on the limiter's own clock,
+stopped at the start of a minute, so a run that crosses a minute boundary cannot start counting afresh
+halfway through a test; the tests that are about windows move that clock themselves.
+"""
+
+import time
 
 import pytest
 
@@ -7,6 +14,26 @@ from providers.oidc.limits import Rate, rates_check
 from tests.helpers.signin import sign_in
 
 pytestmark = pytest.mark.django_db
+
+
+class StoppedClock:
+    def __init__(self, now: float):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch) -> StoppedClock:
+    """`limits.clock`, stopped at the start of the current minute (near real time, so the counters' keys and
+    expiries look like production's) until a test moves it."""
+    stopped = StoppedClock(time.time() // 60 * 60)
+    monkeypatch.setattr(limits, "clock", stopped)
+    return stopped
 
 
 def test_starts_over_the_per_ip_rate_get_a_429_page_and_others_still_get_through(client, idp, settings):
@@ -55,10 +82,27 @@ def test_a_rate_that_cannot_be_read_is_named_by_manage_py_check(settings, value)
     assert "GATEWAY_RATE_SIGNIN_PER_TENANT" in errors[0].msg and value in errors[0].msg
 
 
-def test_the_window_ends_and_counting_starts_again(client, idp, settings, monkeypatch):
+def test_the_window_ends_and_counting_starts_again(client, idp, settings, clock):
     settings.GATEWAY_RATE_SIGNIN_PER_IP = "2/m"
-    now = [1_800_000_000.0]  # the start of a minute
-    monkeypatch.setattr(limits.time, "time", lambda: now[0])
     assert [client.get(idp.login_path()).status_code for _ in range(3)] == [302, 302, 429]
-    now[0] += 60
+    clock.advance(60)
     assert client.get(idp.login_path()).status_code == 302
+
+
+def test_a_window_holds_from_its_first_second_to_its_last(client, idp, settings, clock):
+    settings.GATEWAY_RATE_SIGNIN_PER_IP = "2/m"
+    assert client.get(idp.login_path()).status_code == 302
+    clock.advance(59.9)  # the same minute, however long the test took by the wall clock
+    assert [client.get(idp.login_path()).status_code for _ in range(2)] == [302, 429]
+    clock.advance(0.1)
+    assert client.get(idp.login_path()).status_code == 302
+
+
+def test_the_limiter_reads_the_time_only_through_its_clock(client, idp, settings, monkeypatch):
+    """What keeps the tests above from flaking: the wall clock moving on (here, a whole minute between two
+    requests) changes nothing while `limits.clock` stands still."""
+    settings.GATEWAY_RATE_SIGNIN_PER_IP = "1/m"
+    assert client.get(idp.login_path()).status_code == 302
+    wall = time.time() + 60
+    monkeypatch.setattr(limits, "time", type("WallClock", (), {"time": staticmethod(lambda: wall)}))
+    assert client.get(idp.login_path()).status_code == 429
