@@ -82,6 +82,14 @@ for _entry in GATEWAY_OUTBOUND_ALLOW:
             raise ImproperlyConfigured(
                 f"GATEWAY_OUTBOUND_ALLOW: {_entry[:100]!r} is neither a host name nor an address or CIDR."
             ) from None
+# The only hosts an attachment's download may be redirected to by Jira (its media store); the demo's fake
+# Jira serves its own media on 127.0.0.1.
+GATEWAY_JIRA_MEDIA_HOSTS = [
+    host.lower()
+    for host in env.list(
+        "GATEWAY_JIRA_MEDIA_HOSTS", default=["api.media.atlassian.com", *(["127.0.0.1"] if GATEWAY_DEMO else [])]
+    )
+]
 # Timeouts (seconds) for every call to an identity provider or Jira: (connect, read).
 GATEWAY_HTTP_TIMEOUT = (
     env.float("GATEWAY_HTTP_CONNECT_TIMEOUT", default=5.0),

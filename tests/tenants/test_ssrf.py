@@ -9,12 +9,14 @@ GATEWAY_ALLOW_INSECURE_HTTP, because every fake listens on 127.0.0.1); names res
 
 import pytest
 from django.core.management import CommandError
+from django.urls import reverse
 
 from providers.models import IdentityProvider
 from tenants.models import JiraConnection
 from tests.configuration.helpers import apply, issue_example
 from tests.helpers import admin_client_for, admin_form_data
 from tests.helpers.network import Listener
+from tests.portal.jsm_portal import customer_at, portal_site, raise_request
 from tests.tenants.test_settings_production import check_deploy, production_env
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +182,26 @@ def test_save_and_verify_of_a_name_that_turned_internal_after_validation_sends_n
     assert listener.connections() == []
     assert production_rules.asked.count("jira.rebind.example") == 2
     assert "resolves to 127.0.0.1" in JiraConnection.objects.get().last_error
+
+
+# -- the attachment a customer downloads comes from Atlassian's media store only
+def test_an_attachment_redirected_outside_the_media_store_is_a_clear_page_and_nothing_is_fetched(
+    tenant, fake_jsm, listener, settings
+):
+    settings.GATEWAY_ALLOW_INSECURE_HTTP = True  # the fake Jira site is plain http on 127.0.0.1
+    settings.GATEWAY_JIRA_MEDIA_HOSTS = ["api.media.atlassian.com"]
+    site = portal_site(tenant, fake_jsm)
+    grace, client = customer_at(site)
+    item = raise_request(site, grace)
+    with site.fake.state.lock:
+        file = site.fake.state.add_attachment(
+            key=item.key, filename="a.txt", content=b"x", mime="text/plain", author=grace.jira_account_id
+        )
+        site.fake.state.base_url = f"http://localhost:{listener.port}"  # Jira's 303 names another host
+    response = client.get(reverse("portal:attachment", args=[tenant.slug, item.key, file["id"]]))
+    assert response.status_code == 502
+    assert "The help desk could not do this" in response.content.decode()
+    assert listener.connections() == []
 
 
 # -- the operator's allow-list is checked when the gateway starts
