@@ -6,6 +6,11 @@ sockets), which
 - waits at most settings.GATEWAY_HTTP_TIMEOUT (connect, read), so a peer cannot hang a worker;
 - never follows a redirect: the 3xx is handed back to the caller (RFC 9110 15.4), so credentials meant
   for one host are never replayed to whatever host a `Location` names;
+- connects only where `sso_gateway.destinations` allows (never into the gateway's own network: SSRF), to the
+  very addresses it checked, so a name cannot resolve to one address for the check and another for the
+  connection (DNS rebinding). TLS SNI, the certificate check and the Host header keep the URL's host name.
+  Through a proxy (HTTPS_PROXY), the target's name is checked as it resolves here; the proxy resolves it
+  again itself, so behind a proxy the proxy's own rules are the last word;
 - refuses every cookie (RFC 6265 allows a client to): the session is shared by all tenants, and nothing a
   peer set during one tenant's call may travel with another's (many tenants use one Okta domain, and every
   scoped Jira token calls api.atlassian.com);
@@ -35,7 +40,7 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 
-from sso_gateway import metrics
+from sso_gateway import destinations, metrics
 
 USER_AGENT = "jsm-sso-gateway"
 IDP_MAX_RESPONSE_BYTES = 1024 * 1024  # a discovery document, a JWKS or a token response is a few KB
@@ -73,6 +78,11 @@ class OutgoingConnectionFailed(OutgoingError):
 
 class OutgoingNameNotResolved(OutgoingConnectionFailed):
     """DNS knows no such host: a wrong URL, which asking again will not fix."""
+
+
+class OutgoingDestinationRefused(OutgoingError):
+    """The URL leads inside the gateway's own network (`sso_gateway.destinations`); nothing was sent, and
+    asking again will not change the answer. The message names the host and why, never a secret."""
 
 
 class ResponseTooLarge(OutgoingError):
@@ -145,6 +155,8 @@ def session(peer: Peer) -> requests.Session:
 def _session_build(peer: Peer) -> requests.Session:
     built = requests.Session()
     built.trust_env = False  # environment_settings reads the same, once per origin
+    for prefix in ("https://", "http://"):
+        built.mount(prefix, destinations.CheckedAdapter())
     built.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # refuses every cookie
     built.headers.update({**dict(peer.headers), "User-Agent": USER_AGENT})
     return built
@@ -176,6 +188,12 @@ def send(peer: Peer, method: str, url: str, *, what: str = "", timeout=None, **k
             **kwargs,
         )
         response = _read_bounded(raw, limit=peer.max_bytes())
+    except destinations.DestinationRefused as exc:
+        refused = OutgoingDestinationRefused(
+            f"The gateway does not call addresses inside its own network: {exc}", cause="DestinationRefused"
+        )
+        peer.observe(method, what, refused, time.perf_counter() - started)
+        raise refused from None
     except (requests.RequestException, ResponseTooLarge) as exc:
         peer.observe(method, what, exc, time.perf_counter() - started)
         if isinstance(exc, ResponseTooLarge):

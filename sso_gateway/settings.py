@@ -7,6 +7,8 @@ no broker (Celery tasks run in-process), keys generated once into `var/`. Settin
 `manage.py check --deploy` protection.
 """
 
+import ipaddress
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -69,6 +71,26 @@ GATEWAY_ALLOW_INSECURE_HTTP = env.bool("GATEWAY_ALLOW_INSECURE_HTTP", default=Fa
 GATEWAY_DEMO = env.bool("GATEWAY_DEMO", default=False)
 if PRODUCTION and (GATEWAY_DEMO or GATEWAY_ALLOW_INSECURE_HTTP):
     raise ImproperlyConfigured("GATEWAY_DEMO and GATEWAY_ALLOW_INSECURE_HTTP cannot be on in production.")
+# Host names and CIDRs inside the gateway's own network that identity provider and Jira URLs may still lead
+# to (e.g. an on-premises provider at 10.0.0.5); everything else private, loopback, link-local or reserved is
+# refused (sso_gateway/destinations.py).
+GATEWAY_OUTBOUND_ALLOW = [entry.strip() for entry in env.list("GATEWAY_OUTBOUND_ALLOW", default=[]) if entry.strip()]
+for _entry in GATEWAY_OUTBOUND_ALLOW:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:  # then a host name, with a letter in it (10.0.0.300 is a mistyped address)
+        if not re.fullmatch(r"(?=.*[A-Za-z])[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?", _entry):
+            raise ImproperlyConfigured(
+                f"GATEWAY_OUTBOUND_ALLOW: {_entry[:100]!r} is neither a host name nor an address or CIDR."
+            ) from None
+# The only hosts an attachment's download may be redirected to by Jira (its media store); the demo's fake
+# Jira serves its own media on 127.0.0.1.
+GATEWAY_JIRA_MEDIA_HOSTS = [
+    host.lower()
+    for host in env.list(
+        "GATEWAY_JIRA_MEDIA_HOSTS", default=["api.media.atlassian.com", *(["127.0.0.1"] if GATEWAY_DEMO else [])]
+    )
+]
 # Timeouts (seconds) for every call to an identity provider or Jira: (connect, read).
 GATEWAY_HTTP_TIMEOUT = (
     env.float("GATEWAY_HTTP_CONNECT_TIMEOUT", default=5.0),

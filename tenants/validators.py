@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from sso_gateway import destinations
+
 # Slugs that would shadow the gateway's own top-level paths.
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "healthz", "readyz", "metrics", "api", "oidc", "accounts", "demo-idp"}
@@ -13,12 +15,19 @@ RESERVED_SLUGS = frozenset(
 
 
 def validate_outbound_url(value: str) -> None:
-    """An identity provider or Jira URL: https, or http only when GATEWAY_ALLOW_INSECURE_HTTP is on.
+    """An identity provider or Jira URL: https, or http only when GATEWAY_ALLOW_INSECURE_HTTP is on; and a
+    host outside the gateway's own network (`sso_gateway.destinations`, OWASP SSRF Prevention Cheat Sheet).
 
-    Read at call time, so tests and the demo can switch it without reloading anything.
+    The host name is resolved here, so a name that leads to 127.0.0.1 is refused while the admin is still on
+    the page; a name that does not resolve (yet, or not from here) is accepted, because every connection
+    checks again. Settings are read at call time, so tests and the demo can switch them.
     """
-    URLValidator(schemes=["http", "https"])(value)
     parts = urlsplit(value)
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        _refuse_internal(parts, resolve=False)  # "https://metadata/" is no valid URL, but say what it is
+        raise
     if parts.username or parts.password:
         raise ValidationError("Do not put credentials in the URL.", code="credentials")
     if parts.scheme == "http" and not settings.GATEWAY_ALLOW_INSECURE_HTTP:
@@ -27,6 +36,21 @@ def validate_outbound_url(value: str) -> None:
             "GATEWAY_ALLOW_INSECURE_HTTP is on, for tests and the demo).",
             code="insecure",
         )
+    _refuse_internal(parts, resolve=True)
+
+
+def _refuse_internal(parts, *, resolve: bool) -> None:
+    try:
+        if resolve:
+            destinations.check_host(parts.hostname or "", parts.port)
+        else:
+            destinations.check_name(parts.hostname or "")
+    except destinations.DestinationRefused as exc:
+        raise ValidationError(
+            f"The gateway does not call addresses inside its own network: {exc} Use the service's public "
+            "address; an operator can allow an on-premises host with GATEWAY_OUTBOUND_ALLOW.",
+            code="internal_address",
+        ) from None
 
 
 def validate_tenant_slug(value: str) -> None:

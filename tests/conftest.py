@@ -15,8 +15,8 @@ from sso_gateway.cache import ResilientRedisCache
 from sso_gateway.celery import app as celery_app
 from tests.factories import TenantFactory, UserFactory
 
-# The fakes' fixtures (test identity providers, fake JSM), available to every test.
-pytest_plugins = ["tests.fixtures.oidc", "tests.fixtures.panva", "tests.fixtures.jsm"]
+# The fakes' fixtures (test identity providers, fake JSM, name resolution), available to every test.
+pytest_plugins = ["tests.fixtures.oidc", "tests.fixtures.panva", "tests.fixtures.jsm", "tests.fixtures.dns"]
 
 
 def _own_cache_prefix() -> str:

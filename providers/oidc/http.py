@@ -41,6 +41,10 @@ def send(method: str, url: str, *, what: str, **kwargs) -> Response:
         raise ProviderMisbehaved(
             f"{what}: the response is larger than {size}.", reason="idp_response_too_large"
         ) from exc
+    except outgoing_http.OutgoingDestinationRefused as exc:
+        # The provider's address (as typed, or as its discovery document names it) leads inside the gateway's
+        # network: a configuration to correct, not an outage to wait out.
+        raise ProviderMisbehaved(f"{what}: {exc}", reason="idp_address_refused") from exc
     except outgoing_http.OutgoingError as exc:
         raise ProviderUnreachable(f"{what}: connection failed ({exc.cause}).") from exc
     return Response(raw.status_code, raw.headers.get("Content-Type", "").lower(), raw.content)

@@ -44,20 +44,39 @@ EXPERIMENTAL = {"X-ExperimentalApi": "opt-in"}
 
 
 def _media_get(url: str, *, timeout):
-    """Jira's attachment media URL: https only (plain http only when GATEWAY_ALLOW_INSECURE_HTTP, for tests).
-    The URL carries its own one-time token: it is fetched without the service account's credentials, over the
-    Jira session (no cookies, the size cap), and a further redirect is returned to `_check`, never followed."""
+    """Jira's attachment media URL, fetched only from Atlassian's media store (settings.GATEWAY_JIRA_MEDIA_HOSTS,
+    api.media.atlassian.com) over https (plain http only when GATEWAY_ALLOW_INSECURE_HTTP, for tests): Jira's
+    `Location` is not an address an admin checked, and whatever it names, the gateway would fetch and hand to
+    the customer. The URL carries its own one-time token: it is fetched without the service account's
+    credentials, over the Jira session (no cookies, the size cap, the refusal of internal addresses)."""
+    parts = urlsplit(url)
     insecure = settings.GATEWAY_ALLOW_INSECURE_HTTP
-    if urlsplit(url).scheme != "https" and not (insecure and urlsplit(url).scheme == "http"):
-        raise errors.JiraRequestRejected("Jira sent the attachment from an address the gateway does not follow.")
+    host = (parts.hostname or "").lower().rstrip(".")
+    if not (parts.scheme == "https" or (insecure and parts.scheme == "http")) or host not in _media_hosts():
+        raise errors.JiraRequestRejected(
+            f"Jira sent the attachment from {host[:100] or 'an address without a host'}, which is not Atlassian's "
+            "media store (GATEWAY_JIRA_MEDIA_HOSTS); the gateway does not download from there."
+        )
     try:
-        return outgoing_http.send(outgoing_http.JIRA, "GET", url, timeout=timeout, headers={"Accept": "*/*"})
+        response = outgoing_http.send(outgoing_http.JIRA, "GET", url, timeout=timeout, headers={"Accept": "*/*"})
     except outgoing_http.ResponseTooLarge as exc:
-        raise _failed(exc, urlsplit(url).netloc) from None
+        raise _failed(exc, parts.netloc) from None
+    except outgoing_http.OutgoingDestinationRefused as exc:
+        raise errors.JiraRequestRejected(str(exc)) from None
     except outgoing_http.OutgoingError:
         raise errors.JiraUnavailable(
             "Could not download the attachment from Jira; try again in a few minutes."
         ) from None
+    if 300 <= response.status_code < 400:
+        raise errors.JiraRequestRejected(
+            "Atlassian's media store redirected the download once more; the gateway follows one redirect only.",
+            status=response.status_code,
+        )
+    return response
+
+
+def _media_hosts() -> frozenset[str]:
+    return frozenset(host.lower().rstrip(".") for host in settings.GATEWAY_JIRA_MEDIA_HOSTS)
 
 
 class JiraClient(Transport):

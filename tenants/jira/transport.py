@@ -64,6 +64,8 @@ def _failed(exc: outgoing_http.OutgoingError, where: str) -> errors.JiraError:
         )
     if isinstance(exc, outgoing_http.OutgoingTimeout):
         return errors.JiraUnavailable(f"Jira at {where} did not answer in time; try again in a few minutes.")
+    if isinstance(exc, outgoing_http.OutgoingDestinationRefused):
+        return errors.JiraSiteNotFound(f"{exc} Check the site URL.")
     if isinstance(exc, outgoing_http.OutgoingNameNotResolved):
         return errors.JiraSiteNotFound(f"There is no site at {where}. Check the site URL.")
     return errors.JiraUnavailable(f"Could not reach Jira at {where}; try again in a few minutes.")

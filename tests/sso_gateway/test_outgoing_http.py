@@ -2,6 +2,7 @@
 or to Jira is held to (timeouts, no redirects, no cookies, a size cap, metrics) and the one retry policy."""
 
 import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,6 +17,9 @@ from prometheus_client import REGISTRY
 
 from sso_gateway import outgoing_http
 from sso_gateway.outgoing_http import IDENTITY_PROVIDER, JIRA, RetryPolicy, retry_after_seconds
+from tenants.validators import validate_outbound_url
+from tests.helpers.network import Listener
+from tests.helpers.tls import certificate_authority
 
 PEERS = pytest.mark.parametrize("peer", [IDENTITY_PROVIDER, JIRA], ids=["identity provider", "jira"])
 
@@ -61,9 +65,15 @@ class Server(ThreadingHTTPServer):
 @pytest.fixture
 def server():
     """A peer on 127.0.0.1: `answers[path]` is what it says, in order; `received` is what it was sent."""
+    yield from _serve()
+
+
+def _serve(tls: ssl.SSLContext | None = None):
     httpd = Server(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
     httpd.answers, httpd.received = {}, []
-    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.url = f"{'https' if tls else 'http'}://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield httpd
@@ -304,3 +314,130 @@ def test_a_failed_call_is_observed_with_the_failures_name(server, settings):
             outgoing_http.send(peer, method, server.url + "/slow", what=what)
     assert observed("gateway_idp_request_seconds", endpoint=what, outcome="ReadTimeout") == before + 1
     assert observed("gateway_jira_request_seconds", method="DELETE", status="ReadTimeout") == jira_before + 1
+
+
+# -- where a call may go: never inside the gateway's own network (sso_gateway.destinations)
+PUBLIC = "93.184.215.14"  # any public address: nothing here connects to it
+
+
+@pytest.fixture
+def production_rules(settings, fake_dns):
+    """The rules production runs under (the suite turns them off: every fake listens on 127.0.0.1)."""
+    settings.GATEWAY_ALLOW_INSECURE_HTTP = False
+    settings.GATEWAY_OUTBOUND_ALLOW = []
+    settings.GATEWAY_HTTP_TIMEOUT = (0.5, 0.5)  # were a refused call to connect, the test would not wait long
+    return fake_dns
+
+
+@pytest.fixture
+def listener():
+    port = Listener()
+    yield port
+    port.close()
+
+
+@pytest.fixture
+def proxy_environment(monkeypatch):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    outgoing_http.environment_settings.cache_clear()  # read once per process: the test changes it
+    yield monkeypatch
+    outgoing_http.environment_settings.cache_clear()
+
+
+@PEERS
+def test_a_name_that_resolves_inside_at_connect_time_is_refused_though_validation_passed(
+    peer, production_rules, listener, waits
+):
+    """DNS rebinding: the name is public while an admin's form is checked, 127.0.0.1 when the gateway calls."""
+    production_rules.answers["idp.rebind.example"] = [[PUBLIC], ["127.0.0.1"]]
+    url = f"https://idp.rebind.example:{listener.port}/token"
+    validate_outbound_url(url)
+    with pytest.raises(outgoing_http.OutgoingDestinationRefused) as caught:
+        outgoing_http.send_with_retries(peer, "POST", url, retry=RetryPolicy(), auth=("svc@acme.example", "s3cret"))
+    assert "idp.rebind.example resolves to 127.0.0.1, a loopback address" in str(caught.value)
+    assert listener.connections() == []  # no byte, so no credentials
+    assert waits == [] and caught.value.cause == "DestinationRefused"  # no use asking again
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [["169.254.169.254"], [PUBLIC, "10.0.0.5"], ["::ffff:127.0.0.1"], ["64:ff9b::a9fe:a9fe"], ["fd00::1", PUBLIC]],
+    ids=["cloud metadata", "one private among public", "IPv4-mapped loopback", "NAT64 metadata", "ULA first"],
+)
+def test_every_address_a_name_resolves_to_is_checked(answer, production_rules, listener):
+    production_rules.answers["jira.attacker.example"] = answer
+    with pytest.raises(outgoing_http.OutgoingDestinationRefused):
+        outgoing_http.send(JIRA, "GET", f"http://jira.attacker.example:{listener.port}/rest/api/3/myself")
+    assert listener.connections() == []
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:{port}/", "http://[::1]:{port}/", "http://localhost:{port}/"])
+def test_an_internal_address_in_the_url_itself_is_refused(url, production_rules, listener):
+    with pytest.raises(outgoing_http.OutgoingDestinationRefused):
+        outgoing_http.send(IDENTITY_PROVIDER, "GET", url.format(port=listener.port))
+    assert listener.connections() == []
+
+
+@pytest.mark.parametrize("allowed", [["127.0.0.1/32"], ["127.0.0.0/8", "10.0.0.0/8"], ["JIRA.corp.example"]])
+def test_the_allow_list_lets_a_listed_host_through_to_the_address_that_was_checked(
+    allowed, server, settings, production_rules
+):
+    """The name resolves only in the test's table, never in the system's: that the call arrives proves the
+    socket went to the checked address, and the Host header still names the host."""
+    settings.GATEWAY_OUTBOUND_ALLOW = allowed
+    production_rules.answers["jira.corp.example"] = ["127.0.0.1"]
+    port = server.server_address[1]
+    assert outgoing_http.send(JIRA, "GET", f"http://jira.corp.example:{port}/a").status_code == 200
+    [(_, path, headers)] = server.received
+    assert path == "/a" and headers["Host"] == f"jira.corp.example:{port}"
+    assert production_rules.asked.count("jira.corp.example") == 1
+    settings.GATEWAY_OUTBOUND_ALLOW = ["10.0.0.0/8", "other.corp.example"]  # neither the name nor the address
+    production_rules.answers["wiki.corp.example"] = ["127.0.0.1"]
+    with pytest.raises(outgoing_http.OutgoingDestinationRefused):
+        outgoing_http.send(JIRA, "GET", f"http://wiki.corp.example:{port}/b")
+    assert len(server.received) == 1
+
+
+def test_tls_still_checks_the_url_host_name_on_the_checked_address(tmp_path, settings, production_rules, monkeypatch):
+    """SNI and the certificate check use the name from the URL, though the socket went to an address."""
+    authority = certificate_authority(tmp_path, host="jira.corp.example")
+    names: list[str] = []
+    authority.server.sni_callback = lambda sock, name, context: names.append(name)
+    httpd = _serve(authority.server)
+    server = next(httpd)
+    port = server.server_address[1]
+    settings.GATEWAY_OUTBOUND_ALLOW = ["127.0.0.1/32"]
+    production_rules.answers["jira.corp.example"] = ["127.0.0.1"]
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(authority.ca_file))
+    outgoing_http.environment_settings.cache_clear()
+    try:
+        assert outgoing_http.send(JIRA, "GET", f"https://jira.corp.example:{port}/a").status_code == 200
+        assert names == ["jira.corp.example"] and server.received[0][2]["Host"] == f"jira.corp.example:{port}"
+        with pytest.raises(outgoing_http.OutgoingConnectionFailed):  # the certificate does not name 127.0.0.1
+            outgoing_http.send(JIRA, "GET", f"https://127.0.0.1:{port}/a")
+    finally:
+        outgoing_http.environment_settings.cache_clear()
+        next(httpd, None)
+
+
+def test_through_a_proxy_the_targets_name_is_checked_as_it_resolves_here(server, production_rules, proxy_environment):
+    """The proxy (the operator's, on 127.0.0.1 here) is reached; a target inside is refused before it is asked,
+    and a name only the proxy can resolve is left to it."""
+    proxy_environment.setenv("HTTP_PROXY", server.url)
+    production_rules.answers["jira.attacker.example"] = ["10.0.0.5"]
+    for url in ("http://jira.attacker.example/rest/api/3/myself", "http://169.254.169.254/latest/meta-data/"):
+        with pytest.raises(outgoing_http.OutgoingDestinationRefused):
+            outgoing_http.send(JIRA, "GET", url)
+    outgoing_http.send(IDENTITY_PROVIDER, "GET", "http://idp.example/.well-known/openid-configuration")
+    assert [path for _, path, _ in server.received] == ["http://idp.example/.well-known/openid-configuration"]
+
+
+def test_a_refused_call_is_observed_under_its_own_name(production_rules):
+    what = "discovery document (refusal metrics test)"
+    before = observed("gateway_idp_request_seconds", endpoint=what, outcome="OutgoingDestinationRefused")
+    with pytest.raises(outgoing_http.OutgoingDestinationRefused):
+        outgoing_http.send(IDENTITY_PROVIDER, "GET", "https://169.254.169.254/", what=what)
+    after = observed("gateway_idp_request_seconds", endpoint=what, outcome="OutgoingDestinationRefused")
+    assert after == before + 1

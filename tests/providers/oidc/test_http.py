@@ -59,3 +59,13 @@ def test_a_cookie_a_provider_sets_is_never_sent_back_with_another_call():
     http.get_json(URL, what="discovery document")
     assert "Cookie" not in responses.calls[1].request.headers
     assert len(outgoing_http.session(outgoing_http.IDENTITY_PROVIDER).cookies) == 0
+
+
+def test_a_provider_address_inside_the_gateways_network_is_a_configuration_error(settings, fake_dns):
+    """Not "try again in a minute": the address leads to cloud metadata, and nothing was sent there."""
+    settings.GATEWAY_ALLOW_INSECURE_HTTP = False
+    fake_dns.answers["idp.attacker.example"] = ["169.254.169.254"]
+    with pytest.raises(ProviderMisbehaved) as caught:
+        http.get_json("https://idp.attacker.example/.well-known/openid-configuration", what="discovery document")
+    assert caught.value.reason == "idp_address_refused"
+    assert "idp.attacker.example resolves to 169.254.169.254, a link-local address" in caught.value.detail

@@ -1,6 +1,7 @@
 """The Jira client against the fake JSM: paging, retries, errors, both base URLs."""
 
 import pytest
+import responses
 
 from tenants.jira import errors
 from tenants.jira.client import JiraClient, RetryPolicy, fetch_cloud_id, scoped_base_url
@@ -226,3 +227,71 @@ def test_the_cloud_id_is_read_without_credentials_and_within_the_cap(site, setti
     site.stop()
     with pytest.raises(errors.JiraUnavailable, match="Could not reach Jira"):
         fetch_cloud_id(url)
+
+
+# -- an attachment's redirect: Atlassian's media store only, once
+def test_an_attachment_redirected_outside_the_media_store_is_refused_and_not_fetched(site, settings):
+    key, attachment_id = request_with_attachment(site, b"boom")
+    settings.GATEWAY_JIRA_MEDIA_HOSTS = ["api.media.atlassian.com"]  # the default: the fake's 127.0.0.1 is not it
+    with pytest.raises(errors.JiraRequestRejected, match="127.0.0.1, which is not Atlassian's media store"):
+        classic(site).request_attachment_content(key, attachment_id)
+    assert [call for call in site.log if call.path.startswith("/media/")] == []
+
+
+SITE = "https://acme.atlassian.net"
+ATTACHMENT = f"{SITE}/rest/servicedeskapi/request/IT-1/attachment/10001"
+MEDIA = "https://api.media.atlassian.com/file/5f0e/binary?token=one-time"
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+        "https://metadata.google.internal/computeMetadata/v1/",
+        "https://api.media.atlassian.com.attacker.example/file",
+        "/media/relative",
+        "ftp://api.media.atlassian.com/file",
+    ],
+)
+def test_jira_cannot_send_the_gateway_anywhere_with_an_attachment_redirect(location, settings):
+    settings.GATEWAY_JIRA_MEDIA_HOSTS = ["api.media.atlassian.com"]
+    responses.get(ATTACHMENT, status=303, headers={"Location": location})
+    client = JiraClient(base_url=SITE, email="admin@example.com", api_token="classic-token")
+    with pytest.raises(errors.JiraRequestRejected, match="not Atlassian's media store"):
+        client.request_attachment_content("IT-1", "10001")
+    assert [call.request.url for call in responses.calls] == [ATTACHMENT]
+
+
+@responses.activate
+def test_a_second_redirect_is_never_followed(settings):
+    settings.GATEWAY_JIRA_MEDIA_HOSTS = ["api.media.atlassian.com"]
+    responses.get(ATTACHMENT, status=303, headers={"Location": MEDIA})
+    responses.get(MEDIA, status=302, headers={"Location": "https://api.media.atlassian.com/elsewhere"})
+    client = JiraClient(base_url=SITE, email="admin@example.com", api_token="classic-token")
+    with pytest.raises(errors.JiraRequestRejected, match="follows one redirect only"):
+        client.request_attachment_content("IT-1", "10001")
+    assert [call.request.url for call in responses.calls] == [ATTACHMENT, MEDIA]
+    assert "Authorization" not in responses.calls[1].request.headers
+
+
+@responses.activate
+def test_the_media_store_answer_is_read_within_the_cap(settings):
+    settings.GATEWAY_JIRA_MEDIA_HOSTS = ["api.media.atlassian.com"]
+    settings.GATEWAY_JIRA_MAX_RESPONSE_BYTES = 1024
+    responses.get(ATTACHMENT, status=303, headers={"Location": MEDIA})
+    responses.get(MEDIA, body=b"x" * 4096, content_type="application/pdf")
+    client = JiraClient(base_url=SITE, email="admin@example.com", api_token="classic-token")
+    with pytest.raises(errors.JiraRequestRejected, match="larger than"):
+        client.request_attachment_content("IT-1", "10001")
+
+
+def test_a_site_url_that_resolves_inside_is_a_wrong_site_not_an_outage(settings, fake_dns):
+    """Refused at connect time: no retry, no "try again in a few minutes", and the admin reads why."""
+    settings.GATEWAY_ALLOW_INSECURE_HTTP = False
+    fake_dns.answers["jira.attacker.example"] = ["10.0.0.5"]
+    client = JiraClient(base_url="https://jira.attacker.example", email="admin@example.com", api_token="t")
+    with pytest.raises(errors.JiraSiteNotFound) as caught:
+        client.myself()
+    assert "jira.attacker.example resolves to 10.0.0.5, a private address (RFC 1918)" in str(caught.value)
+    assert not isinstance(caught.value, errors.JiraTransientError)
