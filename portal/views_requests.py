@@ -51,8 +51,8 @@ def create(request, *, tenant_slug, desk_id, request_type_id):
         return redirect_to_sign_in
     desk = desk_get(tenant=tenant, desk_id=desk_id)
     access.desk_check(customer=customer, desk=desk)
-    request_type = jsm.catalogue(tenant=tenant, desk=desk).request_type(request_type_id)
-    if request_type is None:
+    request_type = access.catalogue_for(customer=customer, desk=desk).request_type(request_type_id)
+    if request_type is None:  # unknown, in no group, or restricted to others: the same 404
         raise RequestTypeNotFound(f"no request type {request_type_id[:20]!r} at desk {desk.jira_id}.")
     metadata = jsm.request_type_fields(tenant=tenant, desk=desk, request_type_id=request_type.id)
     provisioning = customer_provision(customer=customer, service_desk=desk)
