@@ -14,7 +14,7 @@ from portal import access
 from portal.errors import RequestNotFound
 from providers.models import Customer
 from tenants.jira.client import JiraClient
-from tenants.jira.types import Comment, CustomerRequest, SearchPage
+from tenants.jira.types import Attachment, Comment, CustomerRequest, SearchPage
 from tenants.models import ServiceDesk, Tenant
 
 ISSUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,30}-[1-9][0-9]{0,9}$")
@@ -161,3 +161,29 @@ def public_comments(*, client: JiraClient, issue_key: str, service_account_email
                 author, body, by_customer = match.group(1), body[match.end() :], True
         shown.append(ShownComment(comment=comment, author=author or "Help desk", body=body, by_customer=by_customer))
     return shown
+
+
+def attachments_visible(*, client: JiraClient, found: CustomerRequest, public: list[Comment]) -> list[Attachment]:
+    """The request's files a customer may see, every page of them (GET request/{key}/attachment pages).
+
+    The service account sees every file; JSM shows customers only public ones (its API, GET
+    request/{key}/attachment: "Customers will only get a list of public attachments"), but the attachment DTO
+    carries no visibility. A file has the visibility of the comment it came with (POST request/{key}/attachment:
+    `public` "controls whether the comment and its attachments are visible to customers"), so a file is shown
+    when it came with one of the `public` comments, or when the reporter or a participant added it (customers
+    add public files only). Anything else, an agent's file on an internal note or on the issue itself, is hidden.
+    """
+    every = found.attachments
+    if not found.attachments_complete:
+        every = tuple(client.request_attachments(found.issue_key))
+    shown = set()
+    for comment in public:
+        if comment.public:
+            files = comment.attachments
+            if not comment.attachments_complete:
+                files = tuple(client.comment_attachments(found.issue_key, comment.id))
+            shown |= {a.id for a in files}
+    customers = {found.reporter_account_id, *found.participant_ids} - {""}
+    if not found.participants_complete and any(a.id not in shown for a in every):
+        customers |= {user.account_id for user in client.request_participants(found.issue_key)}
+    return [a for a in every if a.id and (a.id in shown or a.author_account_id in customers)]

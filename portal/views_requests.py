@@ -156,16 +156,19 @@ def own_request(view_func):
 @portal_page
 @own_request
 def request_detail(request, tenant, customer, client, view):
-    """One request: three Jira calls (request with participants/attachments, comments, transitions)."""
+    """One request: three Jira calls (request with participants/attachments, public comments with their files,
+    transitions), more only for a request with more files or participants than one page holds."""
     email = services.jira_connection_of(tenant=tenant).email
+    comments = selectors.public_comments(client=client, issue_key=view.request.issue_key, service_account_email=email)
     context = {
         "tenant": tenant,
         "customer": customer,
         "desk": view.desk,
         "item": view.request,
         "fields": [v for v in view.request.field_values if v.get("fieldId") not in HIDDEN_FIELDS],
-        "comments": selectors.public_comments(
-            client=client, issue_key=view.request.issue_key, service_account_email=email
+        "comments": comments,
+        "attachments": selectors.attachments_visible(
+            client=client, found=view.request, public=[shown.comment for shown in comments]
         ),
         "transitions": client.customer_transitions(view.request.issue_key),
         "can_add_participant": "addParticipant" in view.request.actions,
@@ -241,8 +244,11 @@ def transition(request, tenant, customer, client, view):
 @portal_page
 @own_request
 def attachment(request, tenant, customer, client, view, *, attachment_id):
-    """A request's file, fetched with the service account's token once ownership is checked; never inline."""
-    listed = next((a for a in view.request.attachments if a.id == attachment_id), None)
+    """A request's file, fetched with the service account's token once ownership is checked; never inline.
+    Only a file the request page lists (selectors.attachments_visible): any other id is the same 404."""
+    public = list(client.comments(view.request.issue_key, public_only=True))
+    visible = selectors.attachments_visible(client=client, found=view.request, public=public)
+    listed = next((a for a in visible if a.id == attachment_id), None)
     if listed is None:
         raise RequestNotFound(f"no attachment {attachment_id[:20]!r} on {view.request.issue_key}.")
     content, _ = client.request_attachment_content(view.request.issue_key, attachment_id)
