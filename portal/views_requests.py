@@ -5,6 +5,7 @@ writes in services_requests.py, cached metadata in jsm.py. Every form posts with
 token; every action redirects back to the request page (post/redirect/get) with a message.
 """
 
+import logging
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import access, jsm, selectors, services_requests
+from portal import access, jsm, selectors, services_requests, sharing
 from portal.errors import RequestNotFound, RequestTypeNotFound
 from portal.forms import RequestForm, upload_limits
 from portal.pages import portal_page
@@ -27,6 +28,7 @@ from tenants import services
 from tenants.jira import errors as jira_errors
 
 HIDDEN_FIELDS = {"summary", "attachment"}
+logger = logging.getLogger(__name__)
 
 
 def _signed_in(request):
@@ -171,7 +173,7 @@ def request_detail(request, tenant, customer, client, view):
             client=client, found=view.request, public=[shown.comment for shown in comments]
         ),
         "transitions": client.customer_transitions(view.request.issue_key),
-        "can_add_participant": "addParticipant" in view.request.actions,
+        "can_add_participant": "addParticipant" in view.request.actions and view.desk.sharing != view.desk.Sharing.OFF,
         "can_comment": "addComment" in view.request.actions or not view.request.actions,
         "draft": request.session.pop(_draft_key(tenant, view.request.issue_key), ""),
     }
@@ -205,17 +207,25 @@ def comment(request, tenant, customer, client, view):
     return _back(tenant, view.request.issue_key)
 
 
+SHARE_REFUSED = (
+    "This request was not shared. You can share it with other customers of this help desk who are not on it "
+    "yet (check the address), a few at a time."
+)
+
+
 @require_POST
 @portal_page
 @own_request
 def participant(request, tenant, customer, client, view):
+    """Share: one answer for every refusal (portal.sharing), so the form tells no one which addresses exist."""
     email = request.POST.get("email", "").strip()[:254]
     try:
-        name = services_requests.request_participant_add(client=client, request=view.request, email=email)
-    except services_requests.ParticipantUnknown:
-        messages.error(request, f"No customer of this help desk uses {email or 'that address'}. Check the spelling.")
-    except jira_errors.JiraRequestRejected as exc:
-        messages.error(request, f"The help desk did not accept this participant: {exc.message}")
+        name = services_requests.request_participant_add(
+            client=client, desk=view.desk, request=view.request, customer=customer, email=email
+        )
+    except sharing.ShareRefused as exc:
+        logger.info("Share of %s by customer %s refused: %s", view.request.issue_key, customer.pk, exc)
+        messages.error(request, SHARE_REFUSED)
     else:
         messages.success(request, f"{name} can now see and follow this request.")
     return _back(tenant, view.request.issue_key)
