@@ -17,16 +17,20 @@ counted per customer in a fixed window (GATEWAY_RATE_SHARE_PER_CUSTOMER, default
 limiter's counters (providers/oidc/limits.py), so a customer cannot walk a list of addresses.
 """
 
+import logging
 import time
 from itertools import islice
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from providers.models import Customer
 from providers.oidc.limits import Rate, counters_hit
 from tenants.jira.client import JiraClient
 from tenants.jira.types import JiraUser
 from tenants.models import ServiceDesk
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_RATE = "10/m"
 #: At most this many customers are read per attempt (desk customers matching the address, organization members).
@@ -37,9 +41,19 @@ class ShareRefused(Exception):
     """Not shared; why is the gateway's business only (the log), never the customer's."""
 
 
+def _rate() -> Rate:
+    """The configured rate; one that cannot be read is logged and the default used (never a 500 page)."""
+    value = getattr(settings, "GATEWAY_RATE_SHARE_PER_CUSTOMER", DEFAULT_RATE) or DEFAULT_RATE
+    try:
+        return Rate.parse(value)
+    except ImproperlyConfigured as exc:
+        logger.error("GATEWAY_RATE_SHARE_PER_CUSTOMER: %s Using %s.", exc, DEFAULT_RATE)
+        return Rate.parse(DEFAULT_RATE)
+
+
 def share_throttle(*, customer: Customer) -> None:
     """Count one attempt; `ShareRefused` when this customer went over the rate in the current window."""
-    rate = Rate.parse(getattr(settings, "GATEWAY_RATE_SHARE_PER_CUSTOMER", DEFAULT_RATE) or DEFAULT_RATE)
+    rate = _rate()
     now = int(time.time())
     key = f"gw.share.{customer.pk}.{now - now % rate.seconds}"
     [count] = counters_hit([(key, rate.seconds)])

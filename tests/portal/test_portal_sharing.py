@@ -129,3 +129,12 @@ def test_the_attempt_over_the_rate_is_refused_like_the_others_without_asking_jir
     now[0] += 60  # the next window
     _, message = _share(client, item, "alan@example.com")
     assert "Alan Turing can now see" in message and item.participants == [alan.jira_account_id]
+
+
+def test_a_rate_setting_that_cannot_be_read_falls_back_to_the_default_not_a_500(site, settings):
+    settings.GATEWAY_RATE_SHARE_PER_CUSTOMER = "lots"
+    grace, client = customer_at(site)
+    alan, _ = customer_at(site, email="alan@example.com", name="Alan Turing")
+    item = raise_request(site, grace)
+    answer, message = _share(client, item, "alan@example.com")
+    assert answer[0] == 302 and "Alan Turing can now see" in message
