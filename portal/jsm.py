@@ -28,6 +28,11 @@ class Catalogue:
     groups: tuple[tuple[RequestTypeGroup, tuple[RequestType, ...]], ...]
     types: tuple[RequestType, ...] = field(default=())
 
+    def narrowed(self, keep) -> "Catalogue":
+        """The same catalogue with only the types `keep(type)` accepts (and no group left empty)."""
+        groups = tuple((g, kept) for g, ts in self.groups if (kept := tuple(t for t in ts if keep(t))))
+        return Catalogue(groups=groups, types=tuple(t for t in self.types if keep(t)))
+
     def request_type(self, request_type_id: str) -> RequestType | None:
         return next((t for t in self.types if t.id == request_type_id), None)
 
@@ -51,7 +56,12 @@ def _key(tenant: Tenant, *parts: str) -> str:
 
 
 def catalogue(*, tenant: Tenant, desk: ServiceDesk) -> Catalogue:
-    """GET requesttypegroup + GET requesttype (both paged), once per TTL per desk."""
+    """GET requesttypegroup + GET requesttype (both paged), once per TTL per desk.
+
+    Types in none of the desk's groups are left out, as JSM's portal hides them (JSM API, GET
+    servicedesk/{id}/requesttype: "request types hidden in the portal (i.e. request types without groups
+    ...)"). Restricted types stay in: `portal.access.request_types_visible` narrows it per customer.
+    """
     key = _key(tenant, "catalogue", desk.jira_id)
     found = cache.get(key)
     if found is None:
@@ -59,10 +69,11 @@ def catalogue(*, tenant: Tenant, desk: ServiceDesk) -> Catalogue:
         groups = list(client.request_type_groups(desk.jira_id))
         types = tuple(client.request_types(desk.jira_id))
         grouped = tuple((g, tuple(t for t in types if g.id in t.group_ids)) for g in groups)
-        ungrouped = tuple(t for t in types if not set(t.group_ids) & {g.id for g in groups})
-        if ungrouped:
-            grouped += ((RequestTypeGroup(id="", name="Other requests"), ungrouped),)
-        found = Catalogue(groups=tuple((g, ts) for g, ts in grouped if ts), types=types)
+        in_a_group = {g.id for g in groups}
+        found = Catalogue(
+            groups=tuple((g, ts) for g, ts in grouped if ts),
+            types=tuple(t for t in types if set(t.group_ids) & in_a_group),
+        )
         cache.set(key, found, _ttl())
     return found
 

@@ -14,7 +14,7 @@ from portal import access
 from portal.errors import RequestNotFound
 from providers.models import Customer
 from tenants.jira.client import JiraClient
-from tenants.jira.types import Comment, CustomerRequest, SearchPage
+from tenants.jira.types import Attachment, Comment, CustomerRequest, SearchPage
 from tenants.models import ServiceDesk, Tenant
 
 ISSUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,30}-[1-9][0-9]{0,9}$")
@@ -28,11 +28,22 @@ def jql_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def requests_jql(*, account_id: str, desks: list[ServiceDesk], text: str = "", state: str = "open") -> str:
+def search_words(text: str) -> list[str]:
+    """The words of a search box, without JQL's reserved characters (Jira's text-search syntax)."""
+    return " ".join(JQL_RESERVED.sub(" ", text or "").split())[:100].split()
+
+
+def requests_jql(
+    *, account_id: str, desks: list[ServiceDesk], text: str = "", state: str = "open", comments_only: bool = False
+) -> str:
     """The JQL of "My requests": the customer as reporter or participant, in the desks they may use.
 
     Reporter and "Request participants" are how JSM records who may see a request; the project list
-    bounds the query to this tenant's desks (the enhanced search refuses unbounded JQL).
+    bounds the query to this tenant's desks (the enhanced search refuses unbounded JQL). Searched text is
+    matched in `summary` and `description` only, never with `text ~` (which searches every comment the
+    service account, an agent, can read: internal notes included). `comments_only` asks for the requests
+    whose comments match and whose summary and description do not: candidates whose *public* comments the
+    gateway then reads itself (`customer_requests_search`).
     """
     keys = sorted({d.project_key for d in desks if PROJECT_KEY.match(d.project_key or "")})
     account = jql_string(account_id)
@@ -44,10 +55,16 @@ def requests_jql(*, account_id: str, desks: list[ServiceDesk], text: str = "", s
         clauses.append("statusCategory != Done")
     elif state == "closed":
         clauses.append("statusCategory = Done")
-    words = " ".join(JQL_RESERVED.sub(" ", text).split())[:100]
+    words = " ".join(search_words(text))
     if words:
-        clauses.append(f"text ~ {jql_string(words)}")
+        term = jql_string(words)
+        fields = f"(summary ~ {term} OR description ~ {term})"
+        clauses += [f"comment ~ {term}", f"NOT {fields}"] if comments_only else [fields]
     return " AND ".join(clauses) + " ORDER BY updated DESC"
+
+
+#: How many comment-matched requests are checked (one Jira call each) when a customer searches.
+COMMENT_CANDIDATES = 10
 
 
 def customer_requests_search(
@@ -60,12 +77,36 @@ def customer_requests_search(
     page_token: str = "",
     page_size: int = 20,
 ) -> SearchPage:
-    """One Jira call per page (POST /rest/api/3/search/jql), never one per row."""
+    """One Jira call per page (POST /rest/api/3/search/jql), never one per row, when nothing is searched.
+
+    A search sees what the customer sees in JSM's portal: summary and description (JQL), and public
+    comments. No JQL field holds public comments only, and JSM's customer-side `GET /request?searchTerm=`
+    matches the summary only, so public comments are matched here: the most recently updated requests
+    whose comments JQL matches (at most `COMMENT_CANDIDATES`, internal notes included) have their public
+    comments read (GET request/{key}/comment?public=true&internal=false) and are kept when one of those
+    holds every word. They are added to the first page only.
+    """
     if not customer.jira_account_id or not any(PROJECT_KEY.match(d.project_key or "") for d in desks):
         return SearchPage(issues=())
-    jql = requests_jql(account_id=customer.jira_account_id, desks=desks, text=text, state=state)
+    query = {"account_id": customer.jira_account_id, "desks": desks, "text": text, "state": state}
     fields = ["summary", "status", "updated", "created", "project"]
-    return client.search_jql(jql, fields=fields, page_size=page_size, page_token=page_token[:2000])
+    page = client.search_jql(requests_jql(**query), fields=fields, page_size=page_size, page_token=page_token[:2000])
+    words = [w.lower() for w in search_words(text)]
+    if not words or page_token:
+        return page
+    candidates = client.search_jql(
+        requests_jql(**query, comments_only=True), fields=fields, page_size=COMMENT_CANDIDATES
+    )
+    found = tuple(issue for issue in candidates.issues if _public_comment_has(client, issue.key, words))
+    return SearchPage(issues=page.issues + found, next_page_token=page.next_page_token)
+
+
+def _public_comment_has(client: JiraClient, issue_key: str, words: list[str]) -> bool:
+    for comment in client.comments(issue_key, public_only=True):
+        body = comment.body.lower()
+        if comment.public and all(w in body for w in words):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -120,3 +161,29 @@ def public_comments(*, client: JiraClient, issue_key: str, service_account_email
                 author, body, by_customer = match.group(1), body[match.end() :], True
         shown.append(ShownComment(comment=comment, author=author or "Help desk", body=body, by_customer=by_customer))
     return shown
+
+
+def attachments_visible(*, client: JiraClient, found: CustomerRequest, public: list[Comment]) -> list[Attachment]:
+    """The request's files a customer may see, every page of them (GET request/{key}/attachment pages).
+
+    The service account sees every file; JSM shows customers only public ones (its API, GET
+    request/{key}/attachment: "Customers will only get a list of public attachments"), but the attachment DTO
+    carries no visibility. A file has the visibility of the comment it came with (POST request/{key}/attachment:
+    `public` "controls whether the comment and its attachments are visible to customers"), so a file is shown
+    when it came with one of the `public` comments, or when the reporter or a participant added it (customers
+    add public files only). Anything else, an agent's file on an internal note or on the issue itself, is hidden.
+    """
+    every = found.attachments
+    if not found.attachments_complete:
+        every = tuple(client.request_attachments(found.issue_key))
+    shown = set()
+    for comment in public:
+        if comment.public:
+            files = comment.attachments
+            if not comment.attachments_complete:
+                files = tuple(client.comment_attachments(found.issue_key, comment.id))
+            shown |= {a.id for a in files}
+    customers = {found.reporter_account_id, *found.participant_ids} - {""}
+    if not found.participants_complete and any(a.id not in shown for a in every):
+        customers |= {user.account_id for user in client.request_participants(found.issue_key)}
+    return [a for a in every if a.id and (a.id in shown or a.author_account_id in customers)]

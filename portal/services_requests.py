@@ -10,6 +10,7 @@ this customer's (selectors.request_for_customer).
 
 from django import forms
 
+from portal import sharing
 from portal.errors import NotProvisioned
 from portal.forms import RequestForm
 from providers.models import Customer
@@ -19,10 +20,6 @@ from tenants.jira.types import CustomerRequest
 from tenants.models import ServiceDesk
 
 COMMENT_MAX = 32767
-
-
-class ParticipantUnknown(Exception):
-    """No Jira customer has this email address."""
 
 
 def customer_name(customer: Customer) -> str:
@@ -75,12 +72,24 @@ def request_comment_add(*, client: JiraClient, request: CustomerRequest, custome
     client.comment_create(request.issue_key, body=f"*{customer_name(customer)}* (via the help center):\n\n{text}")
 
 
-def request_participant_add(*, client: JiraClient, request: CustomerRequest, email: str) -> str:
-    """Share the request with another Jira customer, found by exact email; returns their display name."""
-    user = client.user_find_by_email(email.strip())
-    if user is None or not user.active:
-        raise ParticipantUnknown(email)
-    client.request_participants_add(request.issue_key, [user.account_id])
+def request_participant_add(
+    *, client: JiraClient, desk: ServiceDesk, request: CustomerRequest, customer: Customer, email: str
+) -> str:
+    """Share the request with a customer the desk's sharing setting allows (portal.sharing), found by exact
+    email; returns their display name. Every refusal, Jira's own included, is `ShareRefused`."""
+    sharing.share_throttle(customer=customer)
+    if "addParticipant" not in request.actions:
+        raise sharing.ShareRefused(f"JSM does not offer addParticipant on {request.issue_key}.")
+    user = sharing.share_target(client=client, desk=desk, customer=customer, email=email)
+    on_it = {request.reporter_account_id, *request.participant_ids}
+    if not request.participants_complete:
+        on_it |= {u.account_id for u in client.request_participants(request.issue_key)}
+    if user.account_id in on_it:
+        raise sharing.ShareRefused(f"{user.account_id} is already on {request.issue_key}.")
+    try:
+        client.request_participants_add(request.issue_key, [user.account_id])
+    except errors.JiraRequestRejected as exc:
+        raise sharing.ShareRefused(f"Jira refused the participant: {exc.message}") from exc
     return user.display_name or user.email
 
 

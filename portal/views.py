@@ -83,7 +83,7 @@ def desk(request, *, tenant_slug, desk_id):
     service_desk = desk_get(tenant=tenant, desk_id=desk_id)
     access.desk_check(customer=customer, desk=service_desk)
     provisioning = customer_provision(customer=customer, service_desk=service_desk)
-    catalogue = jsm.catalogue(tenant=tenant, desk=service_desk) if provisioning.ready else None
+    catalogue = access.catalogue_for(customer=customer, desk=service_desk) if provisioning.ready else None
     context = {
         "tenant": tenant,
         "customer": customer,
@@ -101,12 +101,13 @@ def desk(request, *, tenant_slug, desk_id):
 def icon(request, *, tenant_slug, desk_id, icon_id):
     """A request type icon, fetched with the service account's token (Jira's icon URLs need it) and cached.
 
-    Only for a signed-in customer and an icon of one of this desk's request types: no open proxy to Jira.
+    Only for a signed-in customer and an icon of one of this desk's request types they may see: no open proxy
+    to Jira.
     """
     tenant = request.tenant
     service_desk = desk_get(tenant=tenant, desk_id=desk_id)
     customer = customer_get(request, tenant=tenant)
-    if customer is None or not jsm.catalogue(tenant=tenant, desk=service_desk).has_icon(icon_id):
+    if customer is None or not access.catalogue_for(customer=customer, desk=service_desk).has_icon(icon_id):
         raise RequestTypeNotFound(f"no icon {icon_id[:20]!r} at desk {desk_id[:20]!r}.")
     content = jsm.request_type_icon(tenant=tenant, icon_id=icon_id)
     if content is None:

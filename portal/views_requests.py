@@ -5,6 +5,7 @@ writes in services_requests.py, cached metadata in jsm.py. Every form posts with
 token; every action redirects back to the request page (post/redirect/get) with a message.
 """
 
+import logging
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import access, jsm, selectors, services_requests
+from portal import access, jsm, selectors, services_requests, sharing
 from portal.errors import RequestNotFound, RequestTypeNotFound
 from portal.forms import RequestForm, upload_limits
 from portal.pages import portal_page
@@ -27,6 +28,7 @@ from tenants import services
 from tenants.jira import errors as jira_errors
 
 HIDDEN_FIELDS = {"summary", "attachment"}
+logger = logging.getLogger(__name__)
 
 
 def _signed_in(request):
@@ -51,8 +53,8 @@ def create(request, *, tenant_slug, desk_id, request_type_id):
         return redirect_to_sign_in
     desk = desk_get(tenant=tenant, desk_id=desk_id)
     access.desk_check(customer=customer, desk=desk)
-    request_type = jsm.catalogue(tenant=tenant, desk=desk).request_type(request_type_id)
-    if request_type is None:
+    request_type = access.catalogue_for(customer=customer, desk=desk).request_type(request_type_id)
+    if request_type is None:  # unknown, in no group, or restricted to others: the same 404
         raise RequestTypeNotFound(f"no request type {request_type_id[:20]!r} at desk {desk.jira_id}.")
     metadata = jsm.request_type_fields(tenant=tenant, desk=desk, request_type_id=request_type.id)
     provisioning = customer_provision(customer=customer, service_desk=desk)
@@ -156,19 +158,22 @@ def own_request(view_func):
 @portal_page
 @own_request
 def request_detail(request, tenant, customer, client, view):
-    """One request: three Jira calls (request with participants/attachments, comments, transitions)."""
+    """One request: three Jira calls (request with participants/attachments, public comments with their files,
+    transitions), more only for a request with more files or participants than one page holds."""
     email = services.jira_connection_of(tenant=tenant).email
+    comments = selectors.public_comments(client=client, issue_key=view.request.issue_key, service_account_email=email)
     context = {
         "tenant": tenant,
         "customer": customer,
         "desk": view.desk,
         "item": view.request,
         "fields": [v for v in view.request.field_values if v.get("fieldId") not in HIDDEN_FIELDS],
-        "comments": selectors.public_comments(
-            client=client, issue_key=view.request.issue_key, service_account_email=email
+        "comments": comments,
+        "attachments": selectors.attachments_visible(
+            client=client, found=view.request, public=[shown.comment for shown in comments]
         ),
         "transitions": client.customer_transitions(view.request.issue_key),
-        "can_add_participant": "addParticipant" in view.request.actions,
+        "can_add_participant": "addParticipant" in view.request.actions and view.desk.sharing != view.desk.Sharing.OFF,
         "can_comment": "addComment" in view.request.actions or not view.request.actions,
         "draft": request.session.pop(_draft_key(tenant, view.request.issue_key), ""),
     }
@@ -202,17 +207,25 @@ def comment(request, tenant, customer, client, view):
     return _back(tenant, view.request.issue_key)
 
 
+SHARE_REFUSED = (
+    "This request was not shared. You can share it with other customers of this help desk who are not on it "
+    "yet (check the address), a few at a time."
+)
+
+
 @require_POST
 @portal_page
 @own_request
 def participant(request, tenant, customer, client, view):
+    """Share: one answer for every refusal (portal.sharing), so the form tells no one which addresses exist."""
     email = request.POST.get("email", "").strip()[:254]
     try:
-        name = services_requests.request_participant_add(client=client, request=view.request, email=email)
-    except services_requests.ParticipantUnknown:
-        messages.error(request, f"No customer of this help desk uses {email or 'that address'}. Check the spelling.")
-    except jira_errors.JiraRequestRejected as exc:
-        messages.error(request, f"The help desk did not accept this participant: {exc.message}")
+        name = services_requests.request_participant_add(
+            client=client, desk=view.desk, request=view.request, customer=customer, email=email
+        )
+    except sharing.ShareRefused as exc:
+        logger.info("Share of %s by customer %s refused: %s", view.request.issue_key, customer.pk, exc)
+        messages.error(request, SHARE_REFUSED)
     else:
         messages.success(request, f"{name} can now see and follow this request.")
     return _back(tenant, view.request.issue_key)
@@ -241,8 +254,11 @@ def transition(request, tenant, customer, client, view):
 @portal_page
 @own_request
 def attachment(request, tenant, customer, client, view, *, attachment_id):
-    """A request's file, fetched with the service account's token once ownership is checked; never inline."""
-    listed = next((a for a in view.request.attachments if a.id == attachment_id), None)
+    """A request's file, fetched with the service account's token once ownership is checked; never inline.
+    Only a file the request page lists (selectors.attachments_visible): any other id is the same 404."""
+    public = list(client.comments(view.request.issue_key, public_only=True))
+    visible = selectors.attachments_visible(client=client, found=view.request, public=public)
+    listed = next((a for a in visible if a.id == attachment_id), None)
     if listed is None:
         raise RequestNotFound(f"no attachment {attachment_id[:20]!r} on {view.request.issue_key}.")
     content, _ = client.request_attachment_content(view.request.issue_key, attachment_id)

@@ -188,6 +188,7 @@ class ServiceDeskAdmin(CopyButtonMedia, TenantScopedAdmin):
     fieldsets = [
         (None, {"fields": ["tenant", "jira_id", "project_key", "project_name", "portal_url", "substitute_link"]}),
         ("Who may use this portal", {"fields": ["is_active", "access", "allowed_groups", "allowed_organizations"]}),
+        ("What customers see", {"fields": ["request_type_access", "sharing"]}),
         ("Sync", {"fields": ["last_synced_at"]}),
     ]
 

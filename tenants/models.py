@@ -105,6 +105,13 @@ class ServiceDesk(models.Model):
         ANY_CUSTOMER = "any", "Any signed-in customer of the tenant"
         RESTRICTED = "restricted", "Only customers in the groups or organizations below"
 
+    class Sharing(models.TextChoices):
+        """JSM's customer sharing setting, which its API does not expose: set it here as it is set in Jira."""
+
+        DESK = "desk", "With other customers of this service desk (and of its organizations)"
+        ORGANIZATION = "organization", "Only with members of the customer's own organizations on this desk"
+        OFF = "off", "Customers cannot share requests"
+
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="service_desks")
     jira_id = models.CharField("Jira service desk id", max_length=32)
     project_id = models.CharField(max_length=32, blank=True)
@@ -115,6 +122,12 @@ class ServiceDesk(models.Model):
     access = models.CharField(max_length=16, choices=Access.choices, default=Access.ANY_CUSTOMER)
     allowed_groups = models.JSONField(default=list, blank=True, help_text="IdP group names (restricted access).")
     allowed_organizations = models.JSONField(default=list, blank=True, help_text="JSM organization names.")
+    sharing = models.CharField("customers share requests", max_length=16, choices=Sharing.choices, default=Sharing.DESK)
+    request_type_access = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Request type id -> {"groups": [...], "organizations": [...]}: who sees that type in the portal.',
+    )
     last_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

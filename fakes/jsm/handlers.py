@@ -80,7 +80,10 @@ def desk_customers(state, exchange, desk):
     if exchange.headers.get("X-Experimentalapi") != "opt-in":
         raise _reply(412, "This is an experimental API: send X-ExperimentalApi: opt-in.")
     ids = sorted(state.desk_customers[_desk(state, desk)["id"]])
-    return 200, state.page([state.user_dto(state.users[i]) for i in ids], exchange.query, exchange.path), {}
+    query = (exchange.query.get("query") or "").lower()
+    users = [state.users[i] for i in ids]
+    users = [u for u in users if not query or query in u["emailAddress"].lower() or query in u["displayName"].lower()]
+    return 200, state.page([state.user_dto(u) for u in users], exchange.query, exchange.path), {}
 
 
 @route("POST", JSM + "/servicedesk/{desk}/customer")

@@ -37,11 +37,21 @@ def attach_temporary_file(state, exchange, desk):
 
 @route("POST", JSM + "/request/{key}/attachment")
 def request_attach(state, exchange, key):
+    """As JSM: a comment carrying the files (and `additionalComment`), as visible as `public` says."""
     request = _request(state, key)
-    ids = (exchange.body or {}).get("temporaryAttachmentIds") or []
+    body = exchange.body or {}
+    ids = body.get("temporaryAttachmentIds") or []
     temps = [state.temporary_attachments.get(i) for i in ids]
     if not ids or any(t is None or t["desk_id"] != request.desk_id for t in temps):
         raise _reply(400, "The temporary attachment does not exist or belongs to another service desk.")
+    text = ((body.get("additionalComment") or {}).get("body") or "").strip()
+    references = " ".join(f"[^{t['filename']}]" for t in temps)
+    comment = state.add_comment(
+        key=request.key,
+        body=f"{text}\n\n{references}" if text else references,
+        public=body.get("public", True) is not False,
+        author=exchange.authenticated_as,
+    )
     added = []
     for temp_id, temp in zip(ids, temps, strict=True):
         del state.temporary_attachments[temp_id]
@@ -51,9 +61,11 @@ def request_attach(state, exchange, key):
             content=temp["content"],
             mime=temp["content_type"],
             author=exchange.authenticated_as,
+            comment=comment,
         )
         added.append(state.attachment_dto(request, attachment))
-    return 201, {"attachments": state.page(added, {}, exchange.path)}, {}
+    answer = {"attachments": state.page(added, {}, exchange.path), "comment": state.comment_dto(comment, request)}
+    return 201, answer, {}
 
 
 @route("GET", JSM + "/request/{key}/attachment")
@@ -121,12 +133,19 @@ def request_type_icon(state, exchange, icon_id):
 
 
 # -- platform: JQL search (the enhanced search endpoint, paged by nextPageToken)
+TERM = r'"((?:[^"\\]|\\.)*)"'
+FIELDS = rf"\(summary ~ {TERM} OR description ~ {TERM}\)"
 CLAUSES = [
     ("project", re.compile(r'^project in \(((?:"[A-Z][A-Z0-9_]*"(?:, )?)+)\)$')),
     ("party", re.compile(r'^\(reporter = "([^"\\]+)" OR "Request participants" = "([^"\\]+)"\)$')),
     ("category", re.compile(r"^statusCategory (=|!=) Done$")),
-    ("text", re.compile(r'^text ~ "((?:[^"\\]|\\.)*)"$')),
+    ("text", re.compile(rf"^text ~ {TERM}$")),
+    ("fields", re.compile(rf"^{FIELDS}$")),
+    ("not_fields", re.compile(rf"^NOT {FIELDS}$")),
+    ("comment", re.compile(rf"^comment ~ {TERM}$")),
 ]
+#: " AND " outside double quotes (a searched phrase may contain the word).
+AND = re.compile(r' AND (?=(?:[^"\\]|\\.|"(?:[^"\\]|\\.)*")*$)')
 
 
 def parse_jql(jql: str) -> dict:
@@ -135,7 +154,7 @@ def parse_jql(jql: str) -> dict:
     if order not in ("", "updated DESC"):
         raise _reply(400, "Error in the JQL Query: unsupported ORDER BY.")
     found = {}
-    for clause in [c.strip() for c in body.split(" AND ")]:
+    for clause in [c.strip() for c in AND.split(body)]:
         for name, pattern in CLAUSES:
             match = pattern.match(clause)
             if match and name not in found:
@@ -156,11 +175,21 @@ def _matches(state, request, query: dict) -> bool:
         return False
     if "category" in query and (request.status_category == "DONE") != (query["category"][0] == "="):
         return False
-    if "text" in query:
-        term = re.sub(r"\\(.)", r"\1", query["text"][0]).lower()
-        texts = [str(v) for v in request.values.values()] + [c["body"] for c in request.comments if c["public"]]
-        return any(term in t.lower() for t in texts)
-    return True
+    summary, description = str(request.values.get("summary", "")), str(request.values.get("description", ""))
+    comments = [c["body"] for c in request.comments]  # every comment: the service account is an agent
+    tests = {
+        "text": lambda term: _found(term, [str(v) for v in request.values.values()] + comments),
+        "fields": lambda term, _: _found(term, [summary, description]),
+        "not_fields": lambda term, _: not _found(term, [summary, description]),
+        "comment": lambda term: _found(term, comments),
+    }
+    return all(test(*query[name]) for name, test in tests.items() if name in query)
+
+
+def _found(term: str, texts: list[str]) -> bool:
+    """Jira's `~`: every word of the term, case-insensitively, in one of the texts."""
+    words = re.sub(r"\\(.)", r"\1", term).lower().split()
+    return any(all(w in t.lower() for w in words) for t in texts)
 
 
 def issue_bean(state, request) -> dict:

@@ -32,9 +32,18 @@ def request_type_groups(state, exchange, desk):
 
 @route("GET", JSM + "/servicedesk/{desk}/requesttype")
 def request_types(state, exchange, desk):
+    """`groupId` and `restrictionStatus` (open/restricted) filter; restricted types are listed to admins only."""
     types = state.request_types[_desk(state, desk)["id"]]
     group = exchange.query.get("groupId")
-    types = [state.request_type_dto(t) for t in types if not group or group in t["groupIds"]]
+    wanted = exchange.query.get("restrictionStatus", "").upper()
+    admin = _caller(state, exchange).admin
+    types = [
+        state.request_type_dto(t)
+        for t in types
+        if (not group or group in t["groupIds"])
+        and (not wanted or t["restrictionStatus"] == wanted)
+        and (admin or t["restrictionStatus"] != "RESTRICTED")
+    ]
     return 200, state.page(types, exchange.query, exchange.path), {}
 
 
@@ -145,10 +154,24 @@ def request_get(state, exchange, key):
 
 @route("GET", JSM + "/request/{key}/comment")
 def comments(state, exchange, key):
+    """`public`/`internal` choose which comments; `expand=attachment` adds each one's files (a first page)."""
     public = exchange.query.get("public", "true") != "false"
     internal = exchange.query.get("internal", "true") != "false"
-    found = [c for c in _request(state, key).comments if (c["public"] and public) or (not c["public"] and internal)]
-    return 200, state.page([state.comment_dto(c) for c in found], exchange.query, exchange.path), {}
+    request = _request(state, key)
+    found = [c for c in request.comments if (c["public"] and public) or (not c["public"] and internal)]
+    with_files = request if "attachment" in exchange.query.get("expand", "").split(",") else None
+    values = [state.comment_dto(c, with_files) for c in found]
+    return 200, state.page(values, exchange.query, exchange.path), {}
+
+
+@route("GET", JSM + "/request/{key}/comment/{comment_id}/attachment")
+def comment_attachments(state, exchange, key, comment_id):
+    request = _request(state, key)
+    comment = next((c for c in request.comments if c["id"] == comment_id), None)
+    if comment is None:
+        raise _reply(404, "The comment does not exist.")
+    files = [state.attachment_dto(request, a) for a in state.comment_attachments(request, comment)]
+    return 200, state.page(files, exchange.query, exchange.path), {}
 
 
 @route("POST", JSM + "/request/{key}/comment")

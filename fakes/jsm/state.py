@@ -154,14 +154,19 @@ class State:
         return org
 
     def add_request_type(
-        self, *, desk_id: str, name: str, fields: list | None = None, group: str = "General", icon: str | None = None
+        self,
+        *,
+        desk_id: str,
+        name: str,
+        fields: list | None = None,
+        group: str | None = "General",
+        icon: str | None = None,
+        restricted: bool = False,
     ) -> dict:
-        """`icon`: a colour like "#0b5cad" gives the type an icon (served as a PNG of that colour)."""
-        groups = self.request_type_groups[desk_id]
-        found = next((g for g in groups if g["name"] == group), None)
-        if found is None:
-            found = {"id": self.next_id(), "name": group}
-            groups.append(found)
+        """`icon`: a colour like "#0b5cad" gives the type an icon (served as a PNG of that colour).
+        `group=None`: in no request type group (JSM's portal hides it). `restricted`: restrictionStatus
+        RESTRICTED (JSM lists it to administrators only)."""
+        group_ids = [self._group_id(desk_id, group)] if group is not None else []
         request_type = {
             "id": self.next_id(),
             "name": name,
@@ -170,7 +175,8 @@ class State:
             "issueTypeId": "10001",
             "serviceDeskId": desk_id,
             "portalId": desk_id,
-            "groupIds": [found["id"]],
+            "groupIds": group_ids,
+            "restrictionStatus": "RESTRICTED" if restricted else "OPEN",
             "fields": fields if fields is not None else [dict(f) for f in DEFAULT_FIELDS],
         }
         if icon:
@@ -179,6 +185,14 @@ class State:
             request_type["icon"] = {"id": icon_id, "_links": {"iconUrls": self.icon_urls(icon_id)}}
         self.request_types[desk_id].append(request_type)
         return request_type
+
+    def _group_id(self, desk_id: str, name: str) -> str:
+        groups = self.request_type_groups[desk_id]
+        found = next((g for g in groups if g["name"] == name), None)
+        if found is None:
+            found = {"id": self.next_id(), "name": name}
+            groups.append(found)
+        return found["id"]
 
     def add_request(self, *, desk_id: str, request_type_id: str, reporter: str, values: dict) -> Request:
         issue_id = str(20000 + len(self.requests))
@@ -195,7 +209,10 @@ class State:
         self.requests[key].touch()
         return comment
 
-    def add_attachment(self, *, key: str, filename: str, content: bytes, mime: str, author: str) -> dict:
+    def add_attachment(
+        self, *, key: str, filename: str, content: bytes, mime: str, author: str, comment: dict | None = None
+    ) -> dict:
+        """`comment`: the comment the file came with (and whose visibility it has); None: on the request itself."""
         attachment = {
             "id": str(30000 + int(self.next_id())),
             "filename": filename,
@@ -203,6 +220,7 @@ class State:
             "mimeType": mime,
             "author": author,
             "created": datetime.now(UTC),
+            "comment_id": comment["id"] if comment else None,
         }
         self.requests[key].attachments.append(attachment)
         self.requests[key].touch()
@@ -307,8 +325,9 @@ class State:
             "_links": {"content": content, "jiraRest": f"{self.base_url}/rest/api/2/attachment/{attachment['id']}"},
         }
 
-    def comment_dto(self, comment: dict) -> dict:
-        return {
+    def comment_dto(self, comment: dict, request: Request | None = None, query: dict | None = None) -> dict:
+        """JSM `CommentDTO`; with `request`, its attachments as a first page (expand=attachment)."""
+        dto = {
             "id": comment["id"],
             "body": comment["body"],
             "public": comment["public"],
@@ -316,6 +335,14 @@ class State:
             "created": date_dto(comment["created"]),
             "_links": {"self": f"{self.base_url}/rest/servicedeskapi/comment/{comment['id']}"},
         }
+        if request is not None:
+            files = [self.attachment_dto(request, a) for a in self.comment_attachments(request, comment)]
+            path = f"/rest/servicedeskapi/request/{request.key}/comment/{comment['id']}/attachment"
+            dto["attachments"] = self.page(files, query or {}, path)
+        return dto
+
+    def comment_attachments(self, request: Request, comment: dict) -> list[dict]:
+        return [a for a in request.attachments if a.get("comment_id") == comment["id"]]
 
     def page(self, values: list, query: dict, path: str) -> dict:
         """JSM paging: `start`/`limit`, `limit` silently capped at `max_limit`."""

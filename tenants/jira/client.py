@@ -130,9 +130,16 @@ class JiraClient(Transport):
     def service_desk_customers_add(self, service_desk_id: str, account_ids: list[str]) -> None:
         self.request("POST", f"{JSM}/servicedesk/{quote(service_desk_id)}/customer", json={"accountIds": account_ids})
 
-    def service_desk_customers(self, service_desk_id: str) -> Iterator[JiraUser]:
+    def service_desk_customers(self, service_desk_id: str, *, query: str = "") -> Iterator[JiraUser]:
+        """GET servicedesk/{id}/customer (experimental); `query` matches display names, names and emails."""
         path = f"{JSM}/servicedesk/{quote(service_desk_id)}/customer"
-        return (JiraUser.from_api(u) for u in self.paged(path, headers=EXPERIMENTAL))
+        params = {"query": query} if query else {}
+        return (JiraUser.from_api(u) for u in self.paged(path, headers=EXPERIMENTAL, **params))
+
+    def service_desk_organizations(self, service_desk_id: str) -> Iterator[Organization]:
+        """GET servicedesk/{id}/organization: the organizations whose members are customers of the desk."""
+        path = f"{JSM}/servicedesk/{quote(service_desk_id)}/organization"
+        return (Organization.from_api(o) for o in self.paged(path))
 
     def organizations(self) -> Iterator[Organization]:
         return (Organization.from_api(o) for o in self.paged(f"{JSM}/organization"))
@@ -142,6 +149,9 @@ class JiraClient(Transport):
 
     def organization_users_add(self, organization_id: str, account_ids: list[str]) -> None:
         self.request("POST", f"{JSM}/organization/{quote(organization_id)}/user", json={"accountIds": account_ids})
+
+    def organization_users(self, organization_id: str) -> Iterator[JiraUser]:
+        return (JiraUser.from_api(u) for u in self.paged(f"{JSM}/organization/{quote(organization_id)}/user"))
 
     def organization_users_remove(self, organization_id: str, account_ids: list[str]) -> None:
         self.request("DELETE", f"{JSM}/organization/{quote(organization_id)}/user", json={"accountIds": account_ids})
@@ -180,8 +190,16 @@ class JiraClient(Transport):
         return CustomerRequest.from_api(self.get(f"{JSM}/request/{quote(issue_key)}"))
 
     def comments(self, issue_key: str, *, public_only: bool = True) -> Iterator[Comment]:
+        """Each with its attachments (expand=attachment): a file belongs to the comment it came with and is
+        as visible as that comment (JSM API, POST request/{key}/attachment: `public`)."""
         params = {"public": "true", "internal": "false"} if public_only else {}
-        return (Comment.from_api(c) for c in self.paged(f"{JSM}/request/{quote(issue_key)}/comment", **params))
+        path = f"{JSM}/request/{quote(issue_key)}/comment"
+        return (Comment.from_api(c) for c in self.paged(path, expand="attachment", **params))
+
+    def comment_attachments(self, issue_key: str, comment_id: str) -> Iterator[Attachment]:
+        """GET request/{key}/comment/{id}/attachment: the rest of a comment's files, when expand gave one page."""
+        path = f"{JSM}/request/{quote(issue_key)}/comment/{quote(comment_id)}/attachment"
+        return (Attachment.from_api(a) for a in self.paged(path))
 
     def comment_create(self, issue_key: str, *, body: str, public: bool = True) -> Comment:
         response = self.request(
@@ -229,7 +247,8 @@ class JiraClient(Transport):
         return created
 
     def customer_request_full(self, issue_key: str) -> CustomerRequest:
-        """One call for the request page: participants, attachments and the actions JSM allows."""
+        """One call for the request page: participants, attachments and the actions JSM allows. Both lists are
+        a first page (`participants_complete`, `attachments_complete` say whether more must be read)."""
         data = self.get(f"{JSM}/request/{quote(issue_key)}", expand="participant,attachment,action,status")
         return CustomerRequest.from_api(data)
 

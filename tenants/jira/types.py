@@ -78,9 +78,12 @@ class RequestType:
     service_desk_id: str = ""
     group_ids: tuple[str, ...] = ()
     icon_id: str = ""
+    restricted: bool = False
 
     @classmethod
     def from_api(cls, data: dict) -> "RequestType":
+        """`restrictionStatus` RESTRICTED: JSM shows the type only to the customers its admins chose (who they are
+        is not in the API; an administrator's token sees every type)."""
         return cls(
             id=str(data["id"]),
             name=data.get("name", ""),
@@ -89,6 +92,7 @@ class RequestType:
             service_desk_id=str(data.get("serviceDeskId", "")),
             group_ids=tuple(str(g) for g in data.get("groupIds", [])),
             icon_id=str((data.get("icon") or {}).get("id") or ""),
+            restricted=data.get("restrictionStatus") == "RESTRICTED",
         )
 
 
@@ -145,6 +149,7 @@ class CustomerRequest:
     participant_ids: tuple[str, ...] = ()
     participants_complete: bool = False
     attachments: tuple["Attachment", ...] = ()
+    attachments_complete: bool = True
     actions: tuple[str, ...] = ()
 
     @classmethod
@@ -153,6 +158,7 @@ class CustomerRequest:
         summary = next((v.get("value") for v in values if v.get("fieldId") == "summary"), "") or ""
         status = data.get("currentStatus") or {}
         participants = data.get("participants") or {}
+        attachments = data.get("attachments") or {}
         return cls(
             issue_id=str(data.get("issueId", "")),
             issue_key=data.get("issueKey", ""),
@@ -168,7 +174,8 @@ class CustomerRequest:
             reporter_name=(data.get("reporter") or {}).get("displayName", ""),
             participant_ids=tuple(p.get("accountId", "") for p in participants.get("values") or []),
             participants_complete=bool(participants) and participants.get("isLastPage", True),
-            attachments=tuple(Attachment.from_api(a) for a in (data.get("attachments") or {}).get("values") or []),
+            attachments=tuple(Attachment.from_api(a) for a in attachments.get("values") or []),
+            attachments_complete=attachments.get("isLastPage", True),
             actions=tuple(name for name, a in (data.get("actions") or {}).items() if (a or {}).get("allowed")),
         )
 
@@ -183,6 +190,7 @@ class Attachment:
     size: int = 0
     author_name: str = ""
     created: str = ""
+    author_account_id: str = ""
 
     @classmethod
     def from_api(cls, data: dict) -> "Attachment":
@@ -195,6 +203,7 @@ class Attachment:
             size=int(data.get("size") or 0),
             author_name=(data.get("author") or {}).get("displayName", ""),
             created=(data.get("created") or {}).get("iso8601", ""),
+            author_account_id=(data.get("author") or {}).get("accountId", ""),
         )
 
 
@@ -251,7 +260,7 @@ class SearchPage:
 
 @dataclass(frozen=True)
 class Comment:
-    """JSM `CommentDTO`."""
+    """JSM `CommentDTO`; `attachments` only when asked for with expand=attachment (a first page of them)."""
 
     id: str
     body: str
@@ -260,10 +269,13 @@ class Comment:
     author_name: str = ""
     created: str = ""
     author_email: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    attachments_complete: bool = True
 
     @classmethod
     def from_api(cls, data: dict) -> "Comment":
         author = data.get("author") or {}
+        attachments = data.get("attachments") or {}
         return cls(
             id=str(data["id"]),
             body=data.get("body", ""),
@@ -272,6 +284,8 @@ class Comment:
             author_name=author.get("displayName", ""),
             created=(data.get("created") or {}).get("iso8601", ""),
             author_email=author.get("emailAddress") or "",
+            attachments=tuple(Attachment.from_api(a) for a in attachments.get("values") or []),
+            attachments_complete=attachments.get("isLastPage", True),
         )
 
 

@@ -52,3 +52,81 @@ def test_faults_answer_per_path_a_limited_number_of_times_and_are_recorded(fake_
     assert get(fake_jsm, "/rest/api/3/mypermissions", params={"permissions": "ADMINISTER"}).status_code == 200
     assert [e.status for e in fake_jsm.calls("GET", "/rest/api/3/myself")] == [429, 200]
     assert all("Authorization" not in e.headers for e in fake_jsm.log)
+
+
+def post(fake, path, body, auth=("admin@example.com", "t")):
+    return requests.post(fake.url + path, json=body, auth=auth, timeout=5)
+
+
+def test_restricted_request_types_are_listed_to_administrators_only_and_can_be_filtered(fake_jsm):
+    fake_jsm.add_account(email="admin@example.com", token="t")
+    fake_jsm.add_account(email="agent@example.com", token="a", admin=False)
+    fake_jsm.state.add_service_desk(name="IT", key="IT", desk_id="1")
+    fake_jsm.state.add_request_type(desk_id="1", name="Open")
+    fake_jsm.state.add_request_type(desk_id="1", name="Board only", restricted=True, group=None)
+    names = [t["name"] for t in get(fake_jsm, f"{JSM}/servicedesk/1/requesttype").json()["values"]]
+    assert names == ["Open", "Board only"]
+    agent = get(fake_jsm, f"{JSM}/servicedesk/1/requesttype", auth=("agent@example.com", "a")).json()
+    assert [t["name"] for t in agent["values"]] == ["Open"]
+    restricted = get(fake_jsm, f"{JSM}/servicedesk/1/requesttype", params={"restrictionStatus": "restricted"}).json()
+    assert [(t["name"], t["groupIds"], t["restrictionStatus"]) for t in restricted["values"]] == [
+        ("Board only", [], "RESTRICTED")
+    ]
+
+
+def test_files_come_with_a_comment_as_visible_as_public_says(fake_jsm):
+    fake_jsm.add_account(email="admin@example.com", token="t")
+    desk = fake_jsm.state.add_service_desk(name="IT", key="IT", desk_id="1")
+    kind = fake_jsm.state.add_request_type(desk_id="1", name="Help")
+    reporter = fake_jsm.state.add_user(email="c@example.com")["accountId"]
+    key = fake_jsm.state.add_request(desk_id=desk["id"], request_type_id=kind["id"], reporter=reporter, values={}).key
+    files = [("file", ("note.txt", b"secret", "text/plain"))]
+    upload = requests.post(
+        fake_jsm.url + f"{JSM}/servicedesk/1/attachTemporaryFile",
+        files=files,
+        auth=("admin@example.com", "t"),
+        headers={"X-Atlassian-Token": "no-check"},
+        timeout=5,
+    ).json()
+    temp = upload["temporaryAttachments"][0]["temporaryAttachmentId"]
+    made = post(fake_jsm, f"{JSM}/request/{key}/attachment", {"temporaryAttachmentIds": [temp], "public": False})
+    assert made.status_code == 201 and made.json()["comment"]["public"] is False
+    public = get(fake_jsm, f"{JSM}/request/{key}/comment", params={"public": "true", "internal": "false"}).json()
+    assert public["values"] == []
+    every = get(fake_jsm, f"{JSM}/request/{key}/comment", params={"expand": "attachment"}).json()["values"]
+    assert [a["filename"] for a in every[0]["attachments"]["values"]] == ["note.txt"]
+    assert "attachments" not in get(fake_jsm, f"{JSM}/request/{key}/comment").json()["values"][0]
+
+
+def test_jql_text_search_reads_internal_comments_as_jira_does_for_an_agent(fake_jsm):
+    fake_jsm.add_account(email="admin@example.com", token="t")
+    desk = fake_jsm.state.add_service_desk(name="IT", key="IT", desk_id="1")
+    kind = fake_jsm.state.add_request_type(desk_id="1", name="Help")
+    reporter = fake_jsm.state.add_user(email="c@example.com")["accountId"]
+    values = {"summary": "Printer", "description": "It smokes"}
+    key = fake_jsm.state.add_request(
+        desk_id=desk["id"], request_type_id=kind["id"], reporter=reporter, values=values
+    ).key
+    fake_jsm.state.add_comment(key=key, body="VIP customer", public=False, author=reporter)
+
+    def keys(clause):
+        answer = post(fake_jsm, "/rest/api/3/search/jql", {"jql": f'project in ("IT") AND {clause}'})
+        assert answer.status_code == 200, answer.text
+        return [i["key"] for i in answer.json()["issues"]]
+
+    assert keys('text ~ "vip"') == [key] and keys('comment ~ "VIP customer"') == [key]
+    assert keys('(summary ~ "vip" OR description ~ "vip")') == []
+    assert keys('(summary ~ "smokes" OR description ~ "smokes")') == [key]
+    assert keys('comment ~ "vip" AND NOT (summary ~ "vip" OR description ~ "vip")') == [key]
+    assert keys('(summary ~ "a AND b" OR description ~ "a AND b")') == []
+
+
+def test_desk_customers_can_be_filtered_by_email_or_name(fake_jsm):
+    fake_jsm.add_account(email="admin@example.com", token="t")
+    fake_jsm.state.add_service_desk(name="IT", key="IT", desk_id="1")
+    for email in ("ann@example.com", "bob@example.com"):
+        fake_jsm.state.desk_customers["1"].add(fake_jsm.state.add_user(email=email)["accountId"])
+    found = get(
+        fake_jsm, f"{JSM}/servicedesk/1/customer", params={"query": "ANN@"}, headers={"X-ExperimentalApi": "opt-in"}
+    )
+    assert [u["emailAddress"] for u in found.json()["values"]] == ["ann@example.com"]

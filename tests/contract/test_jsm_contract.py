@@ -52,6 +52,7 @@ def _portal_calls(fake, client: JiraClient, account_id: str):
     assert list(client.comments(created.issue_key)) and list(client.requests(service_desk_id="1"))
     assert client.customer_request(created.issue_key).issue_key == created.issue_key
     _portal_issue5_calls(fake, client, account_id, request_type)
+    _customer_view_calls(fake, client, account_id)
     assert list(client.service_desk_customers("1")) and client.service_desk("1").id == "1"
     with pytest.raises(errors.JiraNotFound):
         client.service_desk("999")
@@ -92,6 +93,30 @@ def _portal_issue5_calls(fake, client: JiraClient, account_id: str, request_type
     with_icon = fake.state.add_request_type(desk_id="1", name="Iconic", icon="#123456")
     assert list(client.request_types("1"))[-1].icon_id == with_icon["icon"]["id"]
     assert client.request_type_icon(with_icon["icon"]["id"])[0].startswith(b"\x89PNG")
+
+
+def _customer_view_calls(fake, client: JiraClient, account_id: str):
+    """What narrows the portal to a customer's view: sharing look-ups, files per comment, restricted types."""
+    assert [u.account_id for u in client.service_desk_customers("1", query="ann@")] == [account_id]
+    org = fake.state.add_organization("On the desk")
+    org["users"].add(account_id)
+    fake.state.desk_organizations["1"].add(org["id"])
+    assert [o.name for o in client.service_desk_organizations("1")] == ["On the desk"]
+    assert [u.account_id for u in client.organization_users(org["id"])] == [account_id]
+    secret = fake.state.add_request_type(desk_id="1", name="Board only", restricted=True, group=None)
+    listed = {t.id: t for t in client.request_types("1")}
+    assert listed[secret["id"]].restricted and listed[secret["id"]].group_ids == ()
+    [temp] = client.attach_temporary_file("1", filename="a.txt", content=b"a", content_type="text/plain")
+    key = client.request_create_with_attachments(
+        service_desk_id="1",
+        request_type_id=secret["id"],
+        field_values={"summary": "Files"},
+        on_behalf_of=account_id,
+        temporary_ids=[temp.id],
+    ).issue_key
+    [comment] = client.comments(key)
+    assert comment.public and [a.filename for a in comment.attachments] == ["a.txt"]
+    assert [a.filename for a in client.comment_attachments(key, comment.id)] == ["a.txt"]
 
 
 def test_every_exchange_of_the_scenario_follows_the_openapi_documents(tenant, jira, fake_jsm):
