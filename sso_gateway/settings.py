@@ -249,6 +249,8 @@ GATEWAY_CLIENT_IP_HEADER = env.str("GATEWAY_CLIENT_IP_HEADER", default="")
 # Rates ("60/m", "1000/h", "10/5m"); empty switches that limit off. Checked at start (manage.py check).
 GATEWAY_RATE_SIGNIN_PER_IP = env.str("GATEWAY_RATE_SIGNIN_PER_IP", default="60/m")
 GATEWAY_RATE_SIGNIN_PER_TENANT = env.str("GATEWAY_RATE_SIGNIN_PER_TENANT", default="3000/m")
+# Attempts per customer to share a request ("Share with"), counted like the sign-in limits.
+GATEWAY_RATE_SHARE_PER_CUSTOMER = env.str("GATEWAY_RATE_SHARE_PER_CUSTOMER", default="10/m")
 # Bearer token for /metrics; empty: only loopback may scrape.
 GATEWAY_METRICS_TOKEN = env.str("GATEWAY_METRICS_TOKEN", default="")
 INSTALLED_APPS += ["axes"]
