@@ -1,6 +1,6 @@
 """Admin for identity providers (attribute mapping inline, the callback URL to copy), customers and the sign-in log.
 
-Customers and the sign-in log are read-only: both are written by sign-ins.
+Customers and the sign-in log are read-only: both are written by sign-ins; only operators delete rows.
 """
 
 from django.contrib import admin
@@ -133,8 +133,17 @@ class CustomerAdmin(TenantScopedAdmin):
     search_fields = ["email", "display_name", "subject", "jira_account_id"]
     readonly_fields = [field.name for field in Customer._meta.fields]
 
+    # Customers are written by sign-ins (their identity is tenant, provider and subject). Tenant
+    # admins look; only operators delete one (an erasure request), which also blocks a tenant
+    # admin from erasing customers by deleting their identity provider: they disable it instead.
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 @admin.register(LoginEvent)
@@ -145,11 +154,16 @@ class LoginEventAdmin(TenantScopedAdmin):
     readonly_fields = [field.name for field in LoginEvent._meta.fields]
     date_hierarchy = "created_at"
 
+    # The sign-in log is an audit trail (OWASP ASVS 4.0 V7.3.3: logs protected from modification):
+    # append-only for tenant admins, no change for anyone; operators may delete (retention).
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 from providers import admin_bindings  # noqa: E402, F401 (registers the Jira account bindings' admin)

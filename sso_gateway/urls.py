@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),
+    # In front of the admin's own "view on site" route: the same URL, scoped to the user's tenants.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(tenant_views.view_on_site)),
     path("admin/", admin.site.urls),
     # The demo identity provider (bin/run only; GATEWAY_DEMO is refused in production).
     *([path("demo-idp/", include("demo.urls"))] if settings.GATEWAY_DEMO else []),

@@ -19,6 +19,7 @@ from tenants.models import (
     JiraAccountGrant,
     JiraConnection,
     OrganizationRule,
+    RetiredSlug,
     ServiceDesk,
     SyncRun,
     Tenant,
@@ -93,6 +94,29 @@ class TenantAdmin(CopyButtonMedia, TenantScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    # The slug is in every substitute link and every callback URL registered at an identity
+    # provider: only operators change it, and the slug given up stays reserved (RetiredSlug).
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else [*fields, "slug"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return super().get_prepopulated_fields(request, obj) if request.user.is_superuser else {}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            RetiredSlug.record_rename(tenant=obj, old_slug=form.initial["slug"])
+
+    def delete_model(self, request, obj):
+        RetiredSlug.record_deletion(tenant=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for tenant in queryset:
+            RetiredSlug.record_deletion(tenant=tenant)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(TenantMembership)
@@ -258,3 +282,27 @@ class JiraAccountGrantAdmin(TenantScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RetiredSlug)
+class RetiredSlugAdmin(admin.ModelAdmin):
+    """Operators only: the slugs no other tenant may take. Deleting a row releases its slug on purpose."""
+
+    list_display = ["slug", "former_tenant_name", "former_tenant_id", "reason", "retired_at"]
+    search_fields = ["slug", "former_tenant_name"]
+    readonly_fields = ["slug", "former_tenant_id", "former_tenant_name", "reason", "retired_at"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser

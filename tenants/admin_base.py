@@ -10,7 +10,7 @@ registry to prove it.
 
 from functools import wraps
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
 
@@ -122,10 +122,25 @@ class TenantScopedAdmin(TenantScopingMixin, admin.ModelAdmin):
 
 
 def _narrowed(func):
+    """The action, on the selected rows of tenants the user administers only.
+
+    The changelist also shows rows of tenants the user only views, and "select all" takes them
+    too; those rows are left alone, and the user is told so rather than the action failing as a whole.
+    """
+
     @wraps(func)
     def action(modeladmin, request, queryset):
-        queryset = queryset.filter(tenant_filter(queryset.model, admin_tenant_ids(request)))
-        return func(modeladmin, request, queryset)
+        allowed = queryset.filter(tenant_filter(queryset.model, admin_tenant_ids(request)))
+        left_alone = queryset.count() - allowed.count()
+        if left_alone:
+            modeladmin.message_user(
+                request,
+                f"{left_alone} selected row(s) belong to tenants you may only view; they were left alone.",
+                messages.WARNING,
+            )
+        if not allowed.exists():
+            return None
+        return func(modeladmin, request, allowed)
 
     return action
 

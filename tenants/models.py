@@ -6,6 +6,7 @@ added later is scoped (and tested) without naming it anywhere.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -43,6 +44,13 @@ class Tenant(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:home", kwargs={"tenant_slug": self.slug})
+
+    def clean(self) -> None:
+        """A new or changed slug must not be one another tenant gave up (see RetiredSlug)."""
+        super().clean()
+        unchanged = self.pk is not None and Tenant.objects.filter(pk=self.pk, slug=self.slug).exists()
+        if self.slug and not unchanged:
+            RetiredSlug.check_available(slug=self.slug, tenant=self)
 
 
 class TenantMembership(models.Model):
@@ -252,3 +260,63 @@ class JiraAccountGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}: {self.get_kind_display()} {self.target}"
+
+
+class RetiredSlug(models.Model):
+    """A slug a tenant gave up (renamed away from, or deleted with the tenant), reserved for good.
+
+    Substitute links and the callback URLs registered at identity providers carry the slug; were
+    another tenant to take it, those links and callbacks would land on the new owner (the
+    "subdomain takeover" of a path: OWASP WSTG-CONF-10). Only the tenant that gave the slug up may
+    take it back; an operator releases a reservation deliberately by deleting its row.
+    """
+
+    class Reason(models.TextChoices):
+        RENAMED = "renamed", "The tenant was renamed"
+        DELETED = "deleted", "The tenant was deleted"
+
+    slug = models.SlugField(max_length=50, unique=True)
+    former_tenant_id = models.PositiveBigIntegerField(help_text="The tenant that used it (it may no longer exist).")
+    former_tenant_name = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @classmethod
+    def record_rename(cls, *, tenant: Tenant, old_slug: str) -> None:
+        """Reserve `old_slug`, which `tenant` has just given up; its new slug is in use, so no longer retired.
+
+        Call it in the transaction that saves the rename.
+        """
+        cls.objects.filter(slug=tenant.slug, former_tenant_id=tenant.pk).delete()
+        cls._reserve(tenant=tenant, slug=old_slug, reason=cls.Reason.RENAMED)
+
+    @classmethod
+    def record_deletion(cls, *, tenant: Tenant) -> None:
+        """Reserve the slug of `tenant`, about to be deleted (call it in the deleting transaction)."""
+        cls._reserve(tenant=tenant, slug=tenant.slug, reason=cls.Reason.DELETED)
+
+    @classmethod
+    def _reserve(cls, *, tenant: Tenant, slug: str, reason: str) -> None:
+        cls.objects.update_or_create(
+            slug=slug, defaults={"former_tenant_id": tenant.pk, "former_tenant_name": tenant.name, "reason": reason}
+        )
+
+    @classmethod
+    def check_available(cls, *, slug: str, tenant: Tenant) -> None:
+        """Raise a ValidationError on `slug` if a tenant other than `tenant` gave it up."""
+        retired = cls.objects.filter(slug=slug).first()
+        if retired is None or (tenant.pk is not None and retired.former_tenant_id == tenant.pk):
+            return
+        why = retired.get_reason_display().lower()
+        message = (
+            f"The slug “{slug}” was retired on {retired.retired_at:%Y-%m-%d} ({why}): links and identity-provider "
+            "callback URLs with it may still be in use, so no other tenant may take it. Choose another slug "
+            "(an operator can release it under Retired slugs)."
+        )
+        raise ValidationError({"slug": ValidationError(message, code="retired")})

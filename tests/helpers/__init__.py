@@ -5,17 +5,23 @@ from django.forms import CheckboxInput
 from django.test import Client, RequestFactory
 
 from providers.sessions import customer_login
-from tests.factories import TenantMembershipFactory
+from tests.factories import TenantMembershipFactory, UserFactory
 
 
-def admin_client_for(tenant, *, role="admin", username=None):
-    """A logged-in test client of a staff user who administers `tenant`."""
-    membership = TenantMembershipFactory(
-        tenant=tenant, role=role, user__username=username or f"{tenant.slug}-{role}", user__is_staff=True
-    )
+def admin_client_for(*memberships, role="admin", username=None):
+    """A logged-in test client of a staff user with a membership per entry of `memberships`.
+
+    Each entry is a tenant (with `role`) or a `(tenant, role)` pair, so one user can administer
+    one tenant and only view another: the mixed case the admin's narrowing exists for.
+    """
+    pairs = [entry if isinstance(entry, tuple) else (entry, role) for entry in memberships]
+    first_tenant, first_role = pairs[0]
+    user = UserFactory(username=username or f"{first_tenant.slug}-{first_role}", is_staff=True)
+    for tenant, tenant_role in pairs:
+        TenantMembershipFactory(tenant=tenant, role=tenant_role, user=user)
     client = Client()
-    client.force_login(membership.user)
-    client.user = membership.user
+    client.force_login(user)
+    client.user = user
     return client
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from providers.models import Customer, LoginEvent
 from providers.services import attribute_mapping_ensure
+from tests.factories import CustomerFactory, LoginEventFactory
 from tests.helpers import admin_client_for
 from tests.helpers.signin import finish_sign_in, sign_in, start_sign_in
 
@@ -78,3 +79,66 @@ def test_a_test_callback_opened_without_the_admin_session_shows_nothing(operator
 def test_the_add_page_says_to_save_before_testing(operator_client, tenant):
     html = operator_client.get(reverse("admin:providers_identityprovider_add")).content.decode()
     assert "Save first, then test a real sign-in" in html and "Save first: the callback URL appears here" in html
+
+
+def _changelist_actions(client, model):
+    response = client.get(reverse(f"admin:providers_{model._meta.model_name}_changelist"))
+    assert response.status_code == 200
+    action_form = response.context["action_form"]
+    return {name for name, _ in action_form.fields["action"].choices if name} if action_form else set()
+
+
+@pytest.mark.parametrize("role", ["admin", "viewer"])
+def test_the_sign_in_log_is_append_only_for_tenant_admins(tenant, role):
+    event = LoginEventFactory(tenant=tenant)
+    client = admin_client_for(tenant, role=role)
+    delete_url = reverse("admin:providers_loginevent_delete", args=[event.pk])
+
+    assert client.get(delete_url).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert "delete_selected" not in _changelist_actions(client, LoginEvent)
+    client.post(
+        reverse("admin:providers_loginevent_changelist"),
+        {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+    )
+    change = client.post(reverse("admin:providers_loginevent_change", args=[event.pk]), {"reason": "nothing"})
+
+    assert change.status_code == 403
+    assert LoginEvent.objects.filter(pk=event.pk, reason=event.reason).exists()
+
+
+def test_an_operator_may_delete_sign_in_log_rows(operator_client, tenant):
+    event = LoginEventFactory(tenant=tenant)
+    response = operator_client.post(reverse("admin:providers_loginevent_delete", args=[event.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not LoginEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_customers_are_read_only_for_tenant_admins(tenant, idp):
+    customer = CustomerFactory(tenant=tenant, provider=idp)
+    client = admin_client_for(tenant)
+    change_url = reverse("admin:providers_customer_change", args=[customer.pk])
+    delete_url = reverse("admin:providers_customer_delete", args=[customer.pk])
+
+    assert client.get(change_url).status_code == 200  # they may look
+    assert client.post(change_url, {"email": "x@evil.example"}).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert "delete_selected" not in _changelist_actions(client, Customer)
+    client.post(
+        reverse("admin:providers_customer_changelist"),
+        {"action": "delete_selected", "_selected_action": [customer.pk], "post": "yes"},
+    )
+    assert Customer.objects.filter(pk=customer.pk, email=customer.email).exists()
+
+
+def test_deleting_a_provider_does_not_erase_its_customers_behind_a_tenant_admins_back(tenant, idp):
+    CustomerFactory(tenant=tenant, provider=idp)
+    client = admin_client_for(tenant)
+    response = client.post(reverse("admin:providers_identityprovider_delete", args=[idp.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert Customer.objects.filter(provider=idp).exists()
+
+
+def test_an_operator_may_delete_a_customer(operator_client, tenant, idp):
+    customer = CustomerFactory(tenant=tenant, provider=idp)
+    response = operator_client.post(reverse("admin:providers_customer_delete", args=[customer.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Customer.objects.filter(pk=customer.pk).exists()

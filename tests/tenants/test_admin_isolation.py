@@ -10,13 +10,15 @@ import uuid
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tenants.admin_base import TenantScopedAdmin, TenantScopedStackedInline, TenantScopedTabularInline
 from tenants.fields import EncryptedTextField
-from tenants.models import Tenant, TenantMembership
+from tenants.models import ServiceDesk, Tenant, TenantMembership
 from tenants.scoping import tenant_filter, tenant_of, tenant_path
 from tests.factories import TenantFactory, UserFactory
 from tests.helpers import admin_client_for
@@ -202,3 +204,42 @@ def test_a_tenant_admin_cannot_reach_users_or_make_anyone_staff(two_admins):
     other.refresh_from_db()
     assert not other.is_staff and not other.is_superuser
     assert user_model.objects.filter(is_superuser=True).count() == 0
+
+
+def test_the_front_page_lists_only_the_tenants_a_staff_user_belongs_to(two_admins, operator_client):
+    tenant_a, tenant_b, client_a, _ = two_admins
+    TenantFactory(slug="charlie-secret", name="Charlie Hidden")
+
+    html = client_a.get(reverse("home")).content.decode()
+
+    assert "/alpha/" in html
+    assert "/bravo/" not in html and "charlie-secret" not in html and "Charlie Hidden" not in html
+    operator_html = operator_client.get(reverse("home")).content.decode()
+    assert all(f"/{slug}/" in operator_html for slug in ("alpha", "bravo", "charlie-secret"))
+
+
+def _view_on_site(obj):
+    content_type = ContentType.objects.get_for_model(obj)
+    return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+
+
+def test_view_on_site_does_not_reveal_another_tenants_links(two_admins, operator_client):
+    tenant_a, tenant_b, client_a, _ = two_admins
+    desk_b = make_row(ServiceDesk, tenant_b)
+
+    for foreign in (tenant_b, desk_b):
+        response = client_a.get(_view_on_site(foreign))
+        assert response.status_code == 404, foreign
+        assert "bravo" not in response.get("Location", "")
+    # The same answer as for an object that does not exist at all.
+    missing = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(Tenant).pk, 999999])
+    assert client_a.get(missing).status_code == 404
+    # Their own objects and, for operators, everyone's still go through.
+    assert client_a.get(_view_on_site(tenant_a))["Location"].endswith("/alpha/")
+    assert operator_client.get(_view_on_site(desk_b))["Location"].endswith(desk_b.get_absolute_url())
+
+
+def test_view_on_site_of_models_a_tenant_admin_cannot_open_is_a_404(two_admins, operator):
+    _, _, client_a, _ = two_admins
+    assert client_a.get(_view_on_site(operator)).status_code == 404
+    assert Client().get(_view_on_site(operator)).status_code == 302  # to the admin's login page
