@@ -109,6 +109,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "sso_gateway.requestcontext.RequestContextMiddleware",
+    # Before anything reads a body (the CSRF check parses every POST): a body over the upload cap is a 413.
+    "sso_gateway.bodylimit.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -259,6 +261,13 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# --- Request bodies. Every body is capped before it is read (sso_gateway/bodylimit.py) at
+# GATEWAY_UPLOAD_MAX_FILES x GATEWAY_UPLOAD_MAX_BYTES (each with its part headers) + the form fields below.
+# Form fields (not files) of one request: Django's default, far above the portal's longest form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+# Uploads larger than this go to a temporary file rather than memory while the request is handled.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 
 # --- Security. Production turns on everything `check --deploy` looks for.
 SESSION_COOKIE_HTTPONLY = True
