@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_celery_beat",
+    "sso_gateway.apps.GatewayConfig",
     "tenants",
     "providers",
     "configuration",
@@ -261,6 +262,13 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# --- Sessions (sso_gateway/session_lifetime.py). A customer's sign-in lasts this many seconds (then the portal sends
+# them through their identity provider again); an admin's session ends when the browser closes, and on the server
+# at the latest this long after it last changed (OWASP ASVS 3.3.2: at most 12 hours).
+GATEWAY_CUSTOMER_SESSION_SECONDS = env.int("GATEWAY_CUSTOMER_SESSION_SECONDS", default=8 * 3600)
+GATEWAY_ADMIN_SESSION_SECONDS = env.int("GATEWAY_ADMIN_SESSION_SECONDS", default=8 * 3600)
+SESSION_COOKIE_AGE = GATEWAY_ADMIN_SESSION_SECONDS
 
 # --- Request bodies. Every body is capped before it is read (sso_gateway/bodylimit.py) at
 # GATEWAY_UPLOAD_MAX_FILES x GATEWAY_UPLOAD_MAX_BYTES (each with its part headers) + the form fields below.
