@@ -16,7 +16,9 @@ graceful_timeout = 30
 keepalive = 5
 max_requests = 10000
 max_requests_jitter = 1000
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Who may say the request came over https (X-Forwarded-Proto): the same proxies the gateway believes about the
+# client's address (GATEWAY_TRUSTED_PROXIES, which the systemd units set; deploy/nginx/jsm-sso-gateway.conf).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("GATEWAY_TRUSTED_PROXIES", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
 # The access log carries no query strings: a callback's query holds an authorization code.

@@ -6,11 +6,13 @@ apply. A signed-in customer is one key in the Django session per tenant,
 (PRODUCT.md, non-negotiables). The hash binds the entry to the customer's identity and provider,
 so deleting the customer or re-pointing the provider (another client id) ends the session, as a
 password change ends a Django user's. The session key is cycled at sign-in (session fixation).
+A sign-in lasts GATEWAY_CUSTOMER_SESSION_SECONDS (sso_gateway/session_lifetime.py).
 """
 
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from providers.models import Customer
+from sso_gateway import session_lifetime
 from tenants.models import Tenant
 
 SALT = "gateway.portal.customer-session"  # unchanged since the move from portal: sessions stay valid
@@ -32,6 +34,7 @@ def customer_login(request, *, customer: Customer) -> None:
         session.cycle_key()  # session fixation: a key that existed before sign-in is never kept
     # A browser without a session gets its first key when the response saves it: one write, not two.
     request.session[_key(customer.tenant_id)] = {"id": customer.pk, "hash": _hash(customer)}
+    session_lifetime.customer_signed_in(request.session)  # GATEWAY_CUSTOMER_SESSION_SECONDS
     _cache(request)[customer.tenant_id] = customer
 
 

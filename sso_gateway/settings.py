@@ -3,7 +3,9 @@
 With nothing set this is the embedded default for a first run: DEBUG on, SQLite in `var/`,
 no broker (Celery tasks run in-process), keys generated once into `var/`. Setting
 `DEBUG=false` selects the production profile, which refuses to start without a real
-`SECRET_KEY`, `GATEWAY_ENCRYPTION_KEYS` and `ALLOWED_HOSTS`, and turns on every
+`SECRET_KEY`, `GATEWAY_ENCRYPTION_KEYS` and `ALLOWED_HOSTS`, without saying how client addresses
+are found (`GATEWAY_CLIENT_IP_HEADER` behind a proxy, or `GATEWAY_BEHIND_PROXY=false`) and without
+protecting /metrics (`GATEWAY_METRICS_TOKEN` or `GATEWAY_METRICS_ALLOW`), and turns on every
 `manage.py check --deploy` protection.
 """
 
@@ -17,7 +19,7 @@ import environ
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from sso_gateway import devkeys
+from sso_gateway import devkeys, netconf
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("GATEWAY_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -122,6 +124,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Before django_celery_beat: its periodic task form's inline script is overridden here with the CSP nonce.
+    "sso_gateway.apps.GatewayConfig",
     "django_celery_beat",
     "tenants",
     "providers",
@@ -131,6 +135,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "sso_gateway.requestcontext.RequestContextMiddleware",
+    "sso_gateway.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads a body (the CSRF check parses every POST): a body over the upload cap is a 413.
+    "sso_gateway.bodylimit.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sso_gateway.localcache.GenerationMiddleware",
@@ -155,6 +162,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sso_gateway.csp.nonce",
             ],
         },
     },
@@ -244,15 +252,44 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Abuse: rate limits on sign-in starts and callbacks (providers/oidc/limits.py) and admin lockout (django-axes).
-# The header your reverse proxy sets to the client's address (e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
-GATEWAY_CLIENT_IP_HEADER = env.str("GATEWAY_CLIENT_IP_HEADER", default="")
+# All of them, /metrics' allow-list and the sign-in log key on sso_gateway/clientip.client_ip.
+# The header your reverse proxy sets to the client's address (X-Real-IP, HTTP_X_FORWARDED_FOR, ...); believed only
+# from GATEWAY_TRUSTED_PROXIES. Empty: REMOTE_ADDR is the client, which production accepts only with
+# GATEWAY_BEHIND_PROXY=false: behind a proxy on the same host every client would be 127.0.0.1.
+GATEWAY_CLIENT_IP_HEADER = netconf.meta_name(env.str("GATEWAY_CLIENT_IP_HEADER", default=""))
+GATEWAY_TRUSTED_PROXIES = netconf.networks_setting(
+    "GATEWAY_TRUSTED_PROXIES", env.list("GATEWAY_TRUSTED_PROXIES", default=list(netconf.PRIVATE_AND_LOOPBACK))
+)
+# Unset: production assumes the shipped deployment (gunicorn on 127.0.0.1 behind a proxy); development, no proxy.
+GATEWAY_BEHIND_PROXY = env.bool("GATEWAY_BEHIND_PROXY", default=PRODUCTION or bool(GATEWAY_CLIENT_IP_HEADER))
+if GATEWAY_BEHIND_PROXY and not GATEWAY_CLIENT_IP_HEADER:
+    raise ImproperlyConfigured(
+        "Behind a reverse proxy every request comes from the proxy's address: set GATEWAY_CLIENT_IP_HEADER to the "
+        "header it sets to the client's address (e.g. HTTP_X_REAL_IP), or GATEWAY_BEHIND_PROXY=false when clients "
+        "connect to the gateway directly; see .env.example."
+    )
+if GATEWAY_CLIENT_IP_HEADER and not GATEWAY_BEHIND_PROXY:
+    raise ImproperlyConfigured("GATEWAY_CLIENT_IP_HEADER is set but GATEWAY_BEHIND_PROXY=false: choose one.")
 # Rates ("60/m", "1000/h", "10/5m"); empty switches that limit off. Checked at start (manage.py check).
 GATEWAY_RATE_SIGNIN_PER_IP = env.str("GATEWAY_RATE_SIGNIN_PER_IP", default="60/m")
 GATEWAY_RATE_SIGNIN_PER_TENANT = env.str("GATEWAY_RATE_SIGNIN_PER_TENANT", default="3000/m")
 # Attempts per customer to share a request ("Share with"), counted like the sign-in limits.
 GATEWAY_RATE_SHARE_PER_CUSTOMER = env.str("GATEWAY_RATE_SHARE_PER_CUSTOMER", default="10/m")
-# Bearer token for /metrics; empty: only loopback may scrape.
+# /metrics (tenant and provider slugs, failure reasons): a bearer token, an allow-list of client networks, or both
+# (then both must match). Production refuses to start with neither; the development profile, with neither, serves
+# clients on this machine only.
 GATEWAY_METRICS_TOKEN = env.str("GATEWAY_METRICS_TOKEN", default="")
+GATEWAY_METRICS_ALLOW = netconf.networks_setting(
+    "GATEWAY_METRICS_ALLOW",
+    env.list("GATEWAY_METRICS_ALLOW", default=[] if PRODUCTION or GATEWAY_METRICS_TOKEN else list(netconf.LOOPBACK)),
+)
+if PRODUCTION and not (GATEWAY_METRICS_TOKEN or GATEWAY_METRICS_ALLOW):
+    raise ImproperlyConfigured(
+        "The production profile needs GATEWAY_METRICS_TOKEN (a bearer token Prometheus sends) or "
+        "GATEWAY_METRICS_ALLOW (client networks allowed to scrape) to protect /metrics; see .env.example."
+    )
+if PRODUCTION and GATEWAY_METRICS_TOKEN and len(GATEWAY_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("GATEWAY_METRICS_TOKEN must be a random value of at least 32 characters.")
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
@@ -281,7 +318,35 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# --- Sessions (sso_gateway/session_lifetime.py). A customer's sign-in lasts this many seconds (then the portal sends
+# them through their identity provider again); an admin's session ends when the browser closes, and on the server
+# at the latest this long after it last changed (OWASP ASVS 3.3.2: at most 12 hours).
+GATEWAY_CUSTOMER_SESSION_SECONDS = env.int("GATEWAY_CUSTOMER_SESSION_SECONDS", default=8 * 3600)
+GATEWAY_ADMIN_SESSION_SECONDS = env.int("GATEWAY_ADMIN_SESSION_SECONDS", default=8 * 3600)
+SESSION_COOKIE_AGE = GATEWAY_ADMIN_SESSION_SECONDS
+
+# --- Request bodies. Every body is capped before it is read (sso_gateway/bodylimit.py) at
+# GATEWAY_UPLOAD_MAX_FILES x GATEWAY_UPLOAD_MAX_BYTES (each with its part headers) + the form fields below.
+# Form fields (not files) of one request: Django's default, far above the portal's longest form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+# Uploads larger than this go to a temporary file rather than memory while the request is handled.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+
 # --- Security. Production turns on everything `check --deploy` looks for.
+# Content-Security-Policy of every page (sso_gateway/csp.py): the gateway's own scripts and styles, and inline ones
+# only with the request's nonce; images also from https: (tenant logos). GATEWAY_CSP_REPORT_URI: where browsers
+# report violations (optional).
+GATEWAY_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'nonce'"],
+    "style-src": ["'self'", "'nonce'"],
+    "img-src": ["'self'", "https:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+}
+if env.str("GATEWAY_CSP_REPORT_URI", default=""):
+    GATEWAY_CSP["report-uri"] = [env.str("GATEWAY_CSP_REPORT_URI")]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -291,7 +356,9 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if GATEWAY_BEHIND_PROXY:
+        # Only a proxy may say the request came over https; without one, a client could claim it.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)

@@ -8,7 +8,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 
+from sso_gateway.clientip import client_address
 from sso_gateway.metrics import exposition
+from sso_gateway.netconf import address_in
 
 logger = logging.getLogger(__name__)
 
@@ -33,18 +35,35 @@ def readyz(request):
 
 
 def metrics(request):
-    """Prometheus scrape path. With GATEWAY_METRICS_TOKEN set, a matching bearer token is required;
-    without it, only the host itself (loopback) may scrape."""
-    token = settings.GATEWAY_METRICS_TOKEN
-    if token:
-        supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        allowed = bool(supplied) and secrets.compare_digest(supplied.encode(), token.encode())
-    else:
-        allowed = request.META.get("REMOTE_ADDR") in ("127.0.0.1", "::1")
-    if not allowed:
-        return HttpResponse("Forbidden: set GATEWAY_METRICS_TOKEN and send it as a bearer token.", status=403)
+    """Prometheus scrape path: tenant and provider slugs and failure reasons are not for the internet.
+
+    GATEWAY_METRICS_TOKEN asks for a matching bearer token, GATEWAY_METRICS_ALLOW for a client address in
+    its networks; with both set both must match, with neither nothing is served (production refuses to
+    start so). The address is the client's (sso_gateway.clientip), never REMOTE_ADDR alone: behind a proxy
+    on the same host every request of the internet comes from 127.0.0.1.
+    """
+    if not _metrics_allowed(request):
+        return HttpResponse(
+            "Forbidden: send GATEWAY_METRICS_TOKEN as a bearer token, or scrape from GATEWAY_METRICS_ALLOW.",
+            status=403,
+        )
     body, content_type = exposition()
     return HttpResponse(body, content_type=content_type)
+
+
+def _metrics_allowed(request) -> bool:
+    token, allow = settings.GATEWAY_METRICS_TOKEN, settings.GATEWAY_METRICS_ALLOW
+    if not token and not allow:
+        return False
+    if token:
+        supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not (supplied and secrets.compare_digest(supplied.encode(), token.encode())):
+            return False
+    if allow:
+        # A trusted proxy's request without the client header could be anyone's: it never matches.
+        client = client_address(request)
+        return client.via != "unresolved" and address_in(client.ip, allow)
+    return True
 
 
 def _check_database() -> str:

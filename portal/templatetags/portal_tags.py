@@ -1,5 +1,6 @@
-"""Template helpers of the portal: rich text through the sanitiser, dict lookups, Jira dates."""
+"""Template helpers of the portal: rich text through the sanitiser, dict lookups, Jira dates, the brand colour."""
 
+import re
 from datetime import datetime
 
 from django import template
@@ -7,11 +8,20 @@ from django import template
 from portal import rendering
 
 register = template.Library()
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key)
+
+
+@register.filter
+def css_hex_color(value):
+    """`#0052cc`, or "" for anything else: the brand colour goes into a `<style>` the CSP nonce vouches for, so
+    nothing but a colour may reach it (the model's validator is not run by every way in)."""
+    value = str(value or "")
+    return value if _HEX_COLOR.fullmatch(value) else ""
 
 
 @register.filter
