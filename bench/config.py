@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "var" / "bench"
 DB_NAME = "sso_gateway_bench"
 PG = "postgres://postgres@127.0.0.1:5432"
-REDIS = "redis://127.0.0.1:6379/14"
+REDIS = "redis://127.0.0.1:6379/11"
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -79,6 +79,7 @@ class Env:
             GATEWAY_RATE_SIGNIN_PER_IP="1000000000/m",
             GATEWAY_RATE_SIGNIN_PER_TENANT="1000000000/m",
         )
-        env["CELERY_BROKER_URL"] = REDIS  # as before: db 14 holds the queues too, and is emptied at the start
+        # db 11 holds the queues too, and is emptied at the start (never 14 or 15: CI's broker and cache).
+        env["CELERY_BROKER_URL"] = REDIS
         env.update(extra)
         return env

@@ -1,7 +1,7 @@
 """The Celery app of the benchmark's workers: the gateway's app, plus a count of SQL queries per task.
 
 Each task runs inside `connection.execute_wrapper` (Django's documented hook for instrumenting
-queries); when it ends, the worker adds its count to Redis (db 14) so the harness can report SQL
+queries); when it ends, the worker adds its count to Redis (db 11) so the harness can report SQL
 queries per tenant sync without touching the gateway's code.
 """
 
