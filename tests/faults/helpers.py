@@ -2,6 +2,7 @@
 broker of the test's own."""
 
 import json
+import os
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -25,6 +26,8 @@ def redis_profile() -> dict:
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "sso_gateway.settings",
         "REDIS_URL": "redis://127.0.0.1:1/0",
+        # The run's own key prefix (tests/conftest.py): gateway processes a test starts inherit it too.
+        "GATEWAY_CACHE_KEY_PREFIX": os.environ.get("GATEWAY_CACHE_KEY_PREFIX", ""),
     }
     env["GATEWAY_VAR_DIR"] = str(settings.VAR_DIR)
     done = subprocess.run(
