@@ -126,44 +126,40 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
         attribute_mapping_ensure(provider=form.instance)
 
 
+class WrittenBySignInsAdmin(TenantScopedAdmin):
+    """Rows only sign-ins write: nobody adds or changes one; only operators delete (retention, erasure)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
 @admin.register(Customer)
-class CustomerAdmin(TenantScopedAdmin):
+class CustomerAdmin(WrittenBySignInsAdmin):
+    """Customers are written by sign-ins (their identity is tenant, provider and subject). Tenant admins look;
+    only operators delete one (an erasure request), which also blocks a tenant admin from erasing customers by
+    deleting their identity provider: they disable it instead."""
+
     list_display = ["__str__", "email", "tenant", "provider", "provisioning", "jira_account_id", "last_login_at"]
     list_filter = ["provisioning", "tenant", "provider"]
     search_fields = ["email", "display_name", "subject", "jira_account_id"]
     readonly_fields = [field.name for field in Customer._meta.fields]
 
-    # Customers are written by sign-ins (their identity is tenant, provider and subject). Tenant
-    # admins look; only operators delete one (an erasure request), which also blocks a tenant
-    # admin from erasing customers by deleting their identity provider: they disable it instead.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
-
 
 @admin.register(LoginEvent)
-class LoginEventAdmin(TenantScopedAdmin):
+class LoginEventAdmin(WrittenBySignInsAdmin):
+    """The sign-in log is an audit trail (OWASP ASVS 4.0 V7.3.3: logs protected from modification)."""
+
     list_display = ["created_at", "reference", "outcome", "reason", "tenant", "provider", "customer", "ip", "is_test"]
     list_filter = ["outcome", "reason", "is_test", "tenant", "provider"]
     search_fields = ["reference", "customer__email", "ip", "reason"]
     readonly_fields = [field.name for field in LoginEvent._meta.fields]
     date_hierarchy = "created_at"
-
-    # The sign-in log is an audit trail (OWASP ASVS 4.0 V7.3.3: logs protected from modification):
-    # append-only for tenant admins, no change for anyone; operators may delete (retention).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 from providers import admin_bindings  # noqa: E402, F401 (registers the Jira account bindings' admin)
