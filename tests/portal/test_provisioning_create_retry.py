@@ -13,7 +13,7 @@ from celery.exceptions import Retry
 from portal import tasks
 from providers.models import Customer
 from sso_gateway.celery import app as celery_app
-from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory
+from tests.factories import CustomerFactory, IdentityProviderFactory
 from tests.faults.services import wait_until
 from tests.helpers import signed_in
 
@@ -27,12 +27,6 @@ LATE = 2.5  # how long Jira takes over a create that "times out"
 @pytest.fixture(autouse=True)
 def _short_timeouts(settings):
     settings.GATEWAY_HTTP_TIMEOUT = TIMEOUT
-
-
-@pytest.fixture
-def desk(tenant, jira, fake_jsm):
-    fake_jsm.state.add_service_desk(name="IT Help", key="IT", desk_id="5")
-    return ServiceDeskFactory(tenant=tenant, jira_id="5", project_name="IT Help")
 
 
 @pytest.fixture

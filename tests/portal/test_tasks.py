@@ -14,7 +14,7 @@ from providers.models import Customer
 from sso_gateway import outgoing_http
 from sso_gateway.celery import app as celery_app
 from tenants.jira import errors
-from tests.factories import CustomerFactory, IdentityProviderFactory, ServiceDeskFactory
+from tests.factories import CustomerFactory, IdentityProviderFactory
 
 SEARCH = "/rest/api/3/user/search"
 
@@ -86,12 +86,6 @@ def test_the_countdown_is_never_sooner_than_retry_after(jitter):
 
 
 # -- the task, through several consecutive failures
-@pytest.fixture
-def desk(tenant, jira, fake_jsm):
-    fake_jsm.state.add_service_desk(name="IT Help", key="IT", desk_id="5")
-    return ServiceDeskFactory(tenant=tenant, jira_id="5", project_name="IT Help")
-
-
 @pytest.fixture
 def customer(tenant):
     provider = IdentityProviderFactory(tenant=tenant, slug="sso", name="Acme SSO")
