@@ -260,6 +260,8 @@ class LoginEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "sign-in log entry"
+        verbose_name_plural = "sign-in log"
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.reference}"
