@@ -18,13 +18,13 @@ limiter's counters (providers/oidc/limits.py), so a customer cannot walk a list 
 """
 
 import logging
-import time
 from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from providers.models import Customer
+from providers.oidc import limits
 from providers.oidc.limits import Rate, counters_hit
 from tenants.jira.client import JiraClient
 from tenants.jira.types import JiraUser
@@ -42,8 +42,9 @@ class ShareRefused(Exception):
 
 
 def _rate() -> Rate:
-    """The configured rate; one that cannot be read is logged and the default used (never a 500 page)."""
-    value = getattr(settings, "GATEWAY_RATE_SHARE_PER_CUSTOMER", DEFAULT_RATE) or DEFAULT_RATE
+    """The configured rate (`manage.py check` names a bad one); one that cannot be read is logged and the default
+    used (never a 500 page)."""
+    value = settings.GATEWAY_RATE_SHARE_PER_CUSTOMER or DEFAULT_RATE
     try:
         return Rate.parse(value)
     except ImproperlyConfigured as exc:
@@ -54,7 +55,7 @@ def _rate() -> Rate:
 def share_throttle(*, customer: Customer) -> None:
     """Count one attempt; `ShareRefused` when this customer went over the rate in the current window."""
     rate = _rate()
-    now = int(time.time())
+    now = int(limits.clock())  # the limiter's one clock (tests hold it still)
     key = f"gw.share.{customer.pk}.{now - now % rate.seconds}"
     [count] = counters_hit([(key, rate.seconds)])
     if count > rate.count:

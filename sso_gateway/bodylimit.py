@@ -14,16 +14,14 @@ plus the form fields Django allows anyway (DATA_UPLOAD_MAX_MEMORY_SIZE).
 Put nginx's `client_max_body_size` at the same value (deploy/nginx/) so the proxy refuses it first.
 """
 
-import logging
 import tempfile
 
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream, WSGIRequest
 from django.template.defaultfilters import filesizeformat
 
-from sso_gateway.pages import PageError, error_page, new_reference
+from sso_gateway.pages import PageError, page_error_response
 
-logger = logging.getLogger("gateway.pages")
 PART_OVERHEAD = 1024  # a multipart part's boundary and headers (name, filename, type), generously
 _BLOCK = 64 * 1024
 
@@ -78,9 +76,4 @@ def _too_large(request, cap: int, what: str):
         f"Attach at most {settings.GATEWAY_UPLOAD_MAX_FILES} files of at most "
         f"{filesizeformat(settings.GATEWAY_UPLOAD_MAX_BYTES)} each, then send the form again. Nothing was sent."
     )
-    reference = new_reference()
-    logger.warning(
-        "page error ref=%s reason=%s status=413 path=%s detail=%s", reference, error.reason, request.path[:200],
-        error.detail, extra={"reference": reference},
-    )  # fmt: skip
-    return error_page(request, error, reference=reference)
+    return page_error_response(request, error)

@@ -68,12 +68,17 @@ def renders_page_errors(view):
         try:
             return view(request, *args, **kwargs)
         except PageError as error:
-            reference = error.reference or new_reference()
-            logger.warning(
-                "%s error ref=%s tenant=%s reason=%s status=%s detail=%s",
-                error.kind, reference, str(kwargs.get("tenant_slug", "-"))[:50], error.reason, error.status,
-                error.detail, extra={"reference": reference},
-            )  # fmt: skip
-            return error_page(request, error, reference=reference, staff_detail=error.for_staff)
+            return page_error_response(request, error, where=f"tenant={str(kwargs.get('tenant_slug', '-'))[:50]}")
 
     return wrapper
+
+
+def page_error_response(request, error: PageError, *, where: str = ""):
+    """Log `error` once under its reference and answer with its page (also for middleware, which no view wraps)."""
+    reference = error.reference or new_reference()
+    logger.warning(
+        "%s error ref=%s %s reason=%s status=%s detail=%s",
+        error.kind, reference, where or f"path={request.path[:200]}", error.reason, error.status, error.detail,
+        extra={"reference": reference},
+    )  # fmt: skip
+    return error_page(request, error, reference=reference, staff_detail=error.for_staff)

@@ -111,7 +111,7 @@ def _redis_hit(cache: RedisCache, keys: list[tuple[str, int]]) -> list[int]:
 def rates_check(**kwargs) -> list[checks.Error]:
     """`manage.py check` (and every start) names a rate setting that cannot be read."""
     errors = []
-    for name in ("GATEWAY_RATE_SIGNIN_PER_IP", "GATEWAY_RATE_SIGNIN_PER_TENANT"):
+    for name in ("GATEWAY_RATE_SIGNIN_PER_IP", "GATEWAY_RATE_SIGNIN_PER_TENANT", "GATEWAY_RATE_SHARE_PER_CUSTOMER"):
         value = getattr(settings, name)
         try:
             if value:

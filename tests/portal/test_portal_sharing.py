@@ -3,7 +3,6 @@ only customers the desk's sharing setting allows are found, every refusal reads 
 rate-limited per customer."""
 
 import re
-from types import SimpleNamespace
 
 import pytest
 
@@ -116,7 +115,7 @@ def test_sharing_switched_off_hides_the_form_and_refuses_a_forged_post(site):
 def test_the_attempt_over_the_rate_is_refused_like_the_others_without_asking_jira(site, settings, monkeypatch):
     settings.GATEWAY_RATE_SHARE_PER_CUSTOMER = "3/m"
     now = [1_900_000_020.0]
-    monkeypatch.setattr("portal.sharing.time", SimpleNamespace(time=lambda: now[0]))
+    monkeypatch.setattr("providers.oidc.limits.clock", lambda: now[0])
     grace, client = customer_at(site)
     alan, _ = customer_at(site, email="alan@example.com", name="Alan Turing")
     item = raise_request(site, grace)
