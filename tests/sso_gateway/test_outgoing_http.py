@@ -222,11 +222,11 @@ def test_a_post_is_not_retried_on_500_but_a_get_is(server, waits):
 
 
 def test_a_timeout_is_retried_for_a_get_not_for_a_post(server, settings, waits):
-    settings.GATEWAY_HTTP_TIMEOUT = (1.0, 0.2)
-    server.answers["/a"] = [Answer(delay=0.5), Answer(200)]
+    settings.GATEWAY_HTTP_TIMEOUT = (2.0, 1.0)  # room for a loaded CI machine to answer the second try in time
+    server.answers["/a"] = [Answer(delay=2.5), Answer(200)]
     assert outgoing_http.send_with_retries(JIRA, "GET", server.url + "/a", retry=RetryPolicy()).status_code == 200
     assert len(waits) == 1
-    server.answers["/b"] = [Answer(delay=0.5), Answer(200)]
+    server.answers["/b"] = [Answer(delay=2.5), Answer(200)]
     with pytest.raises(outgoing_http.OutgoingTimeout):
         outgoing_http.send_with_retries(JIRA, "POST", server.url + "/b", retry=RetryPolicy())
     assert len(waits) == 1
