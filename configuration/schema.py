@@ -22,6 +22,10 @@ TENANT_KEYS = (
     Key("active", "is_active", "bool"),
     Key("logo_url", "logo_url", "str"),
     Key("brand_color", "brand_color", "str"),
+    Key("help_center_name", "help_center_name", "str"),
+    Key("announcement", "announcement", "str"),
+    Key("default_language", "default_language", "str"),
+    Key("default_time_zone", "default_time_zone", "str"),
 )
 TENANT_SECTIONS = ("jira", "identity_providers")
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from sso_gateway import views
+from sso_gateway import locales, views
 from tenants import views as tenant_views
 
 urlpatterns = [
@@ -15,9 +15,13 @@ urlpatterns = [
     # In front of the admin's own "view on site" route: the same URL, scoped to the user's tenants.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(tenant_views.view_on_site)),
     path("admin/", admin.site.urls),
+    # The language switcher in every customer page's footer (remembered in a cookie).
+    path("i18n/language", locales.language_choose, name="set_language"),
     # The demo identity provider (bin/run only; GATEWAY_DEMO is refused in production).
     *([path("demo-idp/", include("demo.urls"))] if settings.GATEWAY_DEMO else []),
     # Tenant-scoped pages: sign-in (providers) and the hosted portal, both under /<tenant>/.
+    path("<slug:tenant_slug>/logo/<str:version>", tenant_views.tenant_logo, name="tenant_logo"),
+    path("<slug:tenant_slug>/time-zone", tenant_views.time_zone_choose, name="tenant_time_zone"),
     path("<slug:tenant_slug>/", include("providers.urls")),
     path("<slug:tenant_slug>/", include("portal.urls")),
 ]

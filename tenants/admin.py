@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from tenants import selectors, services, tasks
 from tenants.access_forms import ServiceDeskAccessForm
 from tenants.admin_base import TenantScopedAdmin
+from tenants.brand_forms import TenantForm
 from tenants.jira.errors import JiraError
 from tenants.links import absolute, copyable
 from tenants.models import (
@@ -64,11 +65,39 @@ def sync_now(modeladmin, request, queryset):
 
 @admin.register(Tenant)
 class TenantAdmin(CopyButtonMedia, TenantScopedAdmin):
+    form = TenantForm
     list_display = ["name", "slug", "is_active", "portal_link", "last_sync", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["portal_link", "last_sync"]
+    readonly_fields = ["portal_link", "last_sync", "logo_preview"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "is_active", "portal_link", "last_sync"]}),
+        (
+            "Brand",
+            {
+                "fields": [
+                    "help_center_name",
+                    "announcement",
+                    "logo_preview",
+                    "logo_file",
+                    "logo_remove",
+                    "logo_url",
+                    "brand_color",
+                ],
+                "description": "How the help center and the sign-in pages look to customers.",
+            },
+        ),
+        ("Language and time", {"fields": ["default_language", "default_time_zone"]}),
+    ]
+
+    @admin.display(description="current logo")
+    def logo_preview(self, obj):
+        if not obj.pk or not obj.logo:
+            return "none uploaded"
+        url = reverse("tenant_logo", kwargs={"tenant_slug": obj.slug, "version": obj.logo_version})
+        return format_html('<img src="{}" alt="The current logo" height="40">', url)
+
     actions = [sync_now]
 
     @admin.display(description="customer portal")

@@ -12,7 +12,8 @@ from django.db import models
 from django.urls import reverse
 
 from tenants.fields import EncryptedTextField
-from tenants.validators import validate_outbound_url, validate_tenant_slug
+from tenants.logos import logo_version
+from tenants.validators import validate_outbound_url, validate_tenant_slug, validate_time_zone
 
 
 class Tenant(models.Model):
@@ -26,12 +27,38 @@ class Tenant(models.Model):
     is_active = models.BooleanField(
         "active", default=True, help_text="An inactive tenant's links answer “not available”; nothing syncs."
     )
-    logo_url = models.URLField(blank=True, help_text="Optional logo shown in the portal header (https).")
+    help_center_name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The help center's title on every customer page, e.g. “Acme Support”. The tenant's name when empty.",
+    )
+    announcement = models.TextField(
+        max_length=500,
+        blank=True,
+        help_text="A short notice shown at the top of every customer page (plain text), e.g. planned downtime.",
+    )
+    logo = models.BinaryField(null=True, blank=True, editable=False)
+    logo_content_type = models.CharField(max_length=40, blank=True, editable=False)
+    logo_url = models.URLField(
+        blank=True, help_text="A logo hosted elsewhere (https); an uploaded logo is used instead when there is one."
+    )
     brand_color = models.CharField(
         max_length=7,
         blank=True,
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour like #0052cc.")],
         help_text="Optional accent colour for the portal, e.g. #0052cc.",
+    )
+    default_language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="For customers whose browser asks for no language the portal speaks and who have not chosen one.",
+    )
+    default_time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="Times are shown in it until a customer's browser tells theirs, e.g. Europe/Berlin.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -44,6 +71,14 @@ class Tenant(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:home", kwargs={"tenant_slug": self.slug})
+
+    @property
+    def help_center_title(self) -> str:
+        return self.help_center_name or self.name
+
+    @property
+    def logo_version(self) -> str:
+        return logo_version(bytes(self.logo)) if self.logo else ""
 
     def clean(self) -> None:
         """A new or changed slug must not be one another tenant gave up (see RetiredSlug)."""

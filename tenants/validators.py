@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from sso_gateway import destinations
+from sso_gateway.locales import time_zone_valid
 
 # Slugs that would shadow the gateway's own top-level paths.
 RESERVED_SLUGS = frozenset(
-    {"admin", "static", "media", "healthz", "readyz", "metrics", "api", "oidc", "accounts", "demo-idp"}
+    {"admin", "static", "media", "healthz", "readyz", "metrics", "api", "oidc", "accounts", "demo-idp", "i18n"}
 )
 
 
@@ -56,3 +57,9 @@ def _refuse_internal(parts, *, resolve: bool) -> None:
 def validate_tenant_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
         raise ValidationError(f"“{value}” is reserved for the gateway's own pages; choose another slug.")
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name the server knows, e.g. Europe/Berlin."""
+    if not time_zone_valid(value):
+        raise ValidationError(f"“{value}” is not a time zone name like Europe/Berlin or America/New_York.")

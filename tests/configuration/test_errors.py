@@ -74,6 +74,11 @@ BROKEN = {
     "invalid email": (lambda d: _tenant(d)["jira"].update(email="svc"), "tenants[0].jira.email: Enter a valid email"),
     "Jira without a token": (lambda d: _tenant(d)["jira"].pop("api_token"), "tenants[0].jira.api_token: This field"),
     "invalid colour": (lambda d: _tenant(d).update(brand_color="blue"), "tenants[0].brand_color: A colour like"),
+    "unknown time zone": (
+        lambda d: _tenant(d).update(default_time_zone="Mars/Olympus"),
+        "tenants[0].default_time_zone: “Mars/Olympus” is not a time zone",
+    ),
+    "unknown language": (lambda d: _tenant(d).update(default_language="xx"), "tenants[0].default_language:"),
     "providers not a list": (
         lambda d: _tenant(d).update(identity_providers={"slug": "x"}),
         "tenants[0].identity_providers: expected a list",
