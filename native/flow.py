@@ -1,7 +1,9 @@
 """Answering an AuthnRequest: the tenant's native-mode settings, the assertion for a signed-in customer, the
 auto-submitting form, and the sign-in log.
 
-Only a verified email is asserted: Atlassian makes or finds the portal-only account by the NameID alone
+At each assertion the customer's Jira account and JSM organizations follow the tenant's organization rules
+(`portal.services.customer_organizations_apply`, retried by the worker while Jira is down). Only a verified
+email is asserted: Atlassian makes or finds the portal-only account by the NameID alone
 (docs/native-mode.md), so an email the provider did not vouch for would let anyone who can type it into an
 identity provider become that customer in JSM. Every assertion, and every refusal of a signed-in customer,
 is a row in the sign-in log (customer, provider, the SP, the outcome) under the reference its page shows.
@@ -15,6 +17,8 @@ from native.errors import EmailUnverified, NativeUnavailable
 from native.idp import idp_urls
 from native.keys import idp_key_current
 from native.pending import Pending
+from portal.services import customer_organizations_apply
+from providers.errors import JiraAccountRefused
 from providers.models import Customer
 from providers.services import login_event_record
 from sso_gateway import saml
@@ -76,6 +80,7 @@ def customer_assert(request, *, tenant: Tenant, customer: Customer, pending: Pen
         error.reference = _log(request, tenant=tenant, customer=customer, pending=pending, reason=error.reason,
                                detail=error.detail)  # fmt: skip
         raise error
+    _organizations_apply(request, tenant=tenant, customer=customer, pending=pending, where=where)
     now = timezone.now()
     asserted = assertion.AssertedCustomer(
         email=customer.email,
@@ -90,6 +95,22 @@ def customer_assert(request, *, tenant: Tenant, customer: Customer, pending: Pen
     )
     _log(request, tenant=tenant, customer=customer, pending=pending, reason="", detail=where)
     return post_form(request, acs_url=pending.acs_url, message=signed, relay_state=pending.relay_state)
+
+
+def _organizations_apply(request, *, tenant, customer: Customer, pending: Pending, where: str) -> None:
+    """Organization rules at each assertion (docs/native-mode.md); a test assertion changes nothing in Jira.
+
+    Jira down does not hold the customer up (a worker retries); an identity refused the Jira account of its
+    email is refused the assertion too, since Atlassian would hand it that very account.
+    """
+    if pending.test:
+        return
+    try:
+        customer_organizations_apply(customer=customer)
+    except JiraAccountRefused as error:
+        error.reference = _log(request, tenant=tenant, customer=customer, pending=pending, reason=error.reason,
+                               detail=f"{where} refused: {error.detail}")  # fmt: skip
+        raise
 
 
 def _log(request, *, tenant, customer, pending: Pending, reason: str, detail: str) -> str:
