@@ -30,7 +30,7 @@ def native_config(*, tenant: Tenant) -> AtlassianSaml:
     if not tenant.native_mode:
         raise NativeUnavailable(f"tenant {tenant.slug!r} is not in native mode.")
     config = AtlassianSaml.objects.filter(tenant=tenant).first()
-    if config is None:
+    if config is None or not config.is_complete:
         raise NativeUnavailable(f"tenant {tenant.slug!r} has no Atlassian SP values yet.", reason="native_unconfigured")
     return config
 

@@ -354,13 +354,16 @@ class AtlassianSaml(models.Model):
     sp_entity_id = models.CharField(
         "service provider entity URL",
         max_length=500,
+        blank=True,
         validators=[validate_sp_entity_id],
         help_text="As Atlassian shows it: https://auth.atlassian.com/saml/<id>. The Issuer of Atlassian's "
-        "AuthnRequests and the Audience of every assertion.",
+        "AuthnRequests and the Audience of every assertion. Empty until Atlassian shows it (after you saved "
+        "the three values of this page there).",
     )
     acs_url = models.URLField(
         "service provider assertion consumer service URL",
         max_length=500,
+        blank=True,
         validators=[validate_acs_url],
         help_text="As Atlassian shows it: https://auth.atlassian.com/login/callback?connection=saml-<id>. "
         "Assertions are posted here and nowhere else.",
@@ -370,10 +373,25 @@ class AtlassianSaml(models.Model):
     class Meta:
         verbose_name = "Atlassian customer SSO (native mode)"
         verbose_name_plural = "Atlassian customer SSO (native mode)"
-        constraints = [models.UniqueConstraint(fields=["sp_entity_id"], name="uniq_atlassian_sp_entity_id")]
+        constraints = [
+            # One Atlassian SP trusts one tenant's IdP: the same SP at two tenants is a pasting mistake.
+            models.UniqueConstraint(
+                fields=["sp_entity_id"], condition=~models.Q(sp_entity_id=""), name="uniq_atlassian_sp_entity_id"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Atlassian customer SSO of {self.tenant}"
+
+    @property
+    def is_complete(self) -> bool:
+        """Both of Atlassian's values are in: the SSO URL answers AuthnRequests."""
+        return bool(self.sp_entity_id and self.acs_url)
+
+    def clean(self) -> None:
+        super().clean()
+        if bool(self.sp_entity_id) != bool(self.acs_url):
+            raise ValidationError("Atlassian shows both values on one page: enter both, or neither for now.")
 
 
 class SamlIdpKey(models.Model):
