@@ -53,6 +53,13 @@ class AtlassianSamlAdmin(TenantScopedAdmin):
 
     class Media:
         js = ["gateway/admin/copy.js"]
+        css = {"all": ["native/admin.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("sp_entity_id", "acs_url"):
+            field.widget.attrs["class"] = "gw-wide"  # Atlassian's URLs are long; the whole value should show
+        return field
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

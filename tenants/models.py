@@ -356,17 +356,17 @@ class AtlassianSaml(models.Model):
         max_length=500,
         blank=True,
         validators=[validate_sp_entity_id],
-        help_text="As Atlassian shows it: https://auth.atlassian.com/saml/<id>. The Issuer of Atlassian's "
-        "AuthnRequests and the Audience of every assertion. Empty until Atlassian shows it (after you saved "
-        "the three values of this page there).",
+        help_text="As Atlassian shows it: https://auth.atlassian.com/saml/ followed by an id. The Issuer of "
+        "Atlassian's AuthnRequests and the Audience of every assertion. Empty until Atlassian shows it (after you "
+        "saved the three values of this page there).",
     )
     acs_url = models.URLField(
         "service provider assertion consumer service URL",
         max_length=500,
         blank=True,
         validators=[validate_acs_url],
-        help_text="As Atlassian shows it: https://auth.atlassian.com/login/callback?connection=saml-<id>. "
-        "Assertions are posted here and nowhere else.",
+        help_text="As Atlassian shows it: https://auth.atlassian.com/login/callback?connection=saml- followed by an "
+        "id. Assertions are posted here and nowhere else.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
