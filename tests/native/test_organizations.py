@@ -71,3 +71,16 @@ def test_an_identity_refused_the_account_of_its_email_is_refused_the_assertion(c
     assert response.status_code == 403 and b"SAMLResponse" not in response.content
     event = LoginEvent.objects.filter(customer=impostor).get()
     assert event.reason == "jira_account_claimed" and event.reference in response.content.decode()
+
+
+def test_the_periodic_resume_requeues_a_desk_less_retry_the_broker_never_took(
+    config, customer, jira, fake_jsm, django_capture_on_commit_callbacks
+):
+    """Native mode's retries have no service desk; the beat task must still pick them up."""
+    from portal.tasks import customer_provision_resume
+
+    Customer.objects.filter(pk=customer.pk).update(provisioning=Customer.Provisioning.RETRYING)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert customer_provision_resume() == 1  # eager in tests: the retry runs once queued
+    customer.refresh_from_db()
+    assert customer.provisioning == "done" and customer.jira_account_id
