@@ -20,6 +20,7 @@ from native.errors import NativeUnavailable, NotSignedIn, RequestInvalid
 from native.flow import answer_failure, customer_assert, native_config
 from native.idp import idp_urls, metadata_xml
 from native.pending import Pending
+from providers.oidc.limits import sign_in_throttle
 from providers.oidc.views import sign_in_redirect
 from providers.sessions import customer_get
 from sso_gateway import saml
@@ -45,6 +46,8 @@ def metadata(request, *, tenant_slug):
 def sso(request, *, tenant_slug):
     tenant = request.tenant
     config = native_config(tenant=tenant)
+    # Each answer costs two RSA signatures: counted like a sign-in start (per IP and per tenant; a 429 page).
+    sign_in_throttle(request, tenant_slug=tenant.slug, step="saml_sso")
     if request.method == "POST":
         binding, params = saml.BINDING_POST, request.POST
     else:

@@ -226,3 +226,14 @@ def test_native_mode_without_atlassian_values_answers_404(tenant, customer):
     Tenant.objects.filter(pk=tenant.pk).update(portal_mode=Tenant.PortalMode.BOTH)
     xml = authn_request_xml(issuer="https://auth.atlassian.com/saml/x")
     _no_answer(signed_in(customer).get(f"{SSO}?{redirect_query(xml)}"), 404)
+
+
+def test_a_flood_of_requests_is_rate_limited_with_a_429_page(config, customer, settings, monkeypatch):
+    from providers.oidc import limits
+
+    monkeypatch.setattr(limits, "clock", lambda: 1_800_000_000.0)  # one window, whatever the minute
+    settings.GATEWAY_RATE_SIGNIN_PER_IP = "3/m"
+    client = signed_in(customer)
+    xml = authn_request_xml(issuer=config.sp_entity_id, acs_url=config.acs_url)
+    answers = [client.get(f"{SSO}?{redirect_query(xml)}").status_code for _ in range(5)]
+    assert answers[:3] == [200, 200, 200] and answers[3:] == [429, 429]
