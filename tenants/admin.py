@@ -65,8 +65,8 @@ def sync_now(modeladmin, request, queryset):
 
 @admin.register(Tenant)
 class TenantAdmin(CopyButtonMedia, TenantScopedAdmin):
-    list_display = ["name", "slug", "is_active", "portal_link", "last_sync", "created_at"]
-    list_filter = ["is_active"]
+    list_display = ["name", "slug", "is_active", "portal_mode", "portal_link", "last_sync", "created_at"]
+    list_filter = ["is_active", "portal_mode"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["portal_link", "last_sync", "native_mode_settings"]

@@ -222,10 +222,12 @@ def test_a_tenant_not_in_native_mode_answers_404(tenant, customer):
     assert Client().get("/acme/idp/saml/metadata/").status_code == 404
 
 
-def test_native_mode_without_atlassian_values_answers_404(tenant, customer):
+def test_native_mode_without_atlassian_values_answers_404_but_publishes_its_metadata(tenant, customer):
+    """The metadata (the three values) comes first: Atlassian shows its own two only after they are saved there."""
     Tenant.objects.filter(pk=tenant.pk).update(portal_mode=Tenant.PortalMode.BOTH)
     xml = authn_request_xml(issuer="https://auth.atlassian.com/saml/x")
     _no_answer(signed_in(customer).get(f"{SSO}?{redirect_query(xml)}"), 404)
+    assert Client().get("/acme/idp/saml/metadata/").status_code == 200
 
 
 def test_a_flood_of_requests_is_rate_limited_with_a_429_page(config, customer, settings, monkeypatch):
