@@ -72,8 +72,8 @@ def cookie_path(tenant_slug: str) -> str:
 
 
 def store(response, *, pending: Pending, tenant_slug: str, request) -> None:
-    stale = sorted(name for name in request.COOKIES if name.startswith(PREFIX))
-    for name in stale[: max(0, len(stale) - MAX_PENDING + 1)]:
+    """Set the cookie; drop the oldest pending ones beyond MAX_PENDING so the Cookie header stays small."""
+    for name in _stale(request):
         response.delete_cookie(name, path=cookie_path(tenant_slug), samesite="Lax")
     response.set_cookie(
         pending.cookie_name,
@@ -84,6 +84,20 @@ def store(response, *, pending: Pending, tenant_slug: str, request) -> None:
         httponly=True,
         samesite="Lax",
     )
+
+
+def _stale(request) -> list[str]:
+    pending = [name for name in request.COOKIES if name.startswith(PREFIX)]
+    if len(pending) < MAX_PENDING:
+        return []
+
+    def issued(name: str) -> int:
+        try:
+            return _fernet().extract_timestamp(request.COOKIES[name].encode())
+        except InvalidToken:
+            return 0
+
+    return sorted(pending, key=issued)[: len(pending) - MAX_PENDING + 1]
 
 
 def load(request, *, key: str, tenant_id: int) -> Pending:

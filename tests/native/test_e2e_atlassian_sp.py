@@ -107,3 +107,43 @@ def test_a_replayed_response_is_refused_by_the_sp(sp, panva_provider):
     assert sp_http.post(action, data=fields, timeout=10).status_code == 200
     replay = sp_http.post(action, data=fields, timeout=10)
     assert replay.status_code == 403 and "InResponseTo" in replay.json()["error"]
+
+
+def test_a_rotation_switches_atlassian_over_without_an_outage(tenant, panva_idp, panva_provider, atlassian_sp_factory):
+    """While both certificates are published (and pasted), assertions verify before and after the promotion."""
+    from native.keys import idp_key_prepare_next, idp_key_promote
+
+    idp_key_prepare_next(tenant=tenant)
+    sp = atlassian_sp_factory(tenant=tenant)  # trusts what the metadata publishes: current and next
+    sp_http, client = requests.Session(), Client()
+    action, fields = post_form_of(_through_panva(client, client.get(local(_sp_start(sp_http, sp))), panva_provider))
+    assert sp_http.post(action, data=fields, timeout=10).status_code == 200
+
+    idp_key_promote(tenant=tenant)
+    action, fields = post_form_of(client.get(local(_sp_start(sp_http, sp))))
+    assert sp_http.post(action, data=fields, timeout=10).status_code == 200
+
+
+def test_an_sp_that_trusts_another_certificate_refuses_the_assertion(tenant, panva_idp, panva_provider, tmp_path):
+    """The SP's signature check is real: with a certificate that is not the tenant's, it refuses."""
+    from fakes.atlassian_sp.process import start_atlassian_sp
+    from native.idp import idp_urls
+    from sso_gateway import saml
+    from tenants.models import AtlassianSaml, Tenant
+
+    Tenant.objects.filter(pk=tenant.pk).update(portal_mode=Tenant.PortalMode.ATLASSIAN)
+    urls = idp_urls(tenant=tenant)
+    _, stranger = saml.self_signed_certificate("not the gateway")
+    sp = start_atlassian_sp(
+        idp_sso_url=urls.sso_url, idp_entity_id=urls.entity_id, idp_certificates=[stranger],
+        log_path=tmp_path / "sp.log",
+    )  # fmt: skip
+    try:
+        AtlassianSaml.objects.create(tenant=tenant, sp_entity_id=sp.entity_id, acs_url=sp.acs_url)
+        sp_http, client = requests.Session(), Client()
+        form = _through_panva(client, client.get(local(_sp_start(sp_http, sp))), panva_provider)
+        action, fields = post_form_of(form)
+        refused = sp_http.post(action, data=fields, timeout=10)
+        assert refused.status_code == 403 and "signature" in refused.json()["error"].lower()
+    finally:
+        sp.stop()
