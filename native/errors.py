@@ -68,3 +68,12 @@ class EmailUnverified(NativeError):
         "The help center signs you in by your email address, and your identity provider did not confirm it is "
         "yours. Verify it there (look for its confirmation email), then sign in again."
     )
+
+
+class SigningKeyUnreadable(NativeError):
+    """The tenant's private key cannot be decrypted (GATEWAY_ENCRYPTION_KEYS changed): an operator's problem."""
+
+    status = 503
+    reason = "signing_key_unreadable"
+    title = "Sign-in to the help center is not available right now"
+    advice = "Please try again later. If it keeps happening, tell the help desk the reference below."

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from native import assertion
-from native.errors import EmailUnverified, NativeUnavailable
+from native.errors import EmailUnverified, NativeUnavailable, SigningKeyUnreadable
 from native.idp import idp_urls
 from native.keys import idp_key_current
 from native.pending import Pending
@@ -22,6 +22,7 @@ from providers.errors import JiraAccountRefused
 from providers.models import Customer
 from providers.services import login_event_record
 from sso_gateway import saml
+from tenants.crypto import SecretUnreadable
 from tenants.models import AtlassianSaml, Tenant
 
 
@@ -36,7 +37,10 @@ def native_config(*, tenant: Tenant) -> AtlassianSaml:
 
 
 def signer_of(*, tenant: Tenant) -> assertion.Signer:
-    key = idp_key_current(tenant=tenant)
+    try:
+        key = idp_key_current(tenant=tenant)
+    except SecretUnreadable as exc:
+        raise SigningKeyUnreadable("the tenant's SAML signing key cannot be decrypted.") from exc
     return assertion.Signer(key_pem=str(key.private_key), cert_pem=key.certificate)
 
 

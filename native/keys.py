@@ -38,10 +38,15 @@ def idp_key_current(*, tenant: Tenant) -> SamlIdpKey:
 
 
 def idp_keys_published(*, tenant: Tenant) -> list[SamlIdpKey]:
-    """What the metadata lists: the current key, then the next one while a rotation is under way."""
-    current = idp_key_current(tenant=tenant)
-    upcoming = SamlIdpKey.objects.filter(tenant=tenant, state=State.NEXT).first()
-    return [current] if upcoming is None else [current, upcoming]
+    """What the metadata lists: the current key, then the next one while a rotation is under way.
+
+    Certificates only: the private keys are not even decrypted (a changed GATEWAY_ENCRYPTION_KEYS must not
+    take the metadata down with the signing).
+    """
+    if not SamlIdpKey.objects.filter(tenant=tenant, state=State.CURRENT).exists():
+        idp_key_current(tenant=tenant)
+    keys = SamlIdpKey.objects.filter(tenant=tenant, state__in=[State.CURRENT, State.NEXT]).defer("private_key")
+    return sorted(keys, key=lambda key: key.state != State.CURRENT)
 
 
 def idp_key_prepare_next(*, tenant: Tenant) -> SamlIdpKey:

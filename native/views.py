@@ -1,6 +1,7 @@
 """The tenant's SAML identity provider: metadata, the SSO URL (both bindings) and the continuation after sign-in.
 
-Thin: the checks are in authn_request.py, the answer in flow.py. Each view is a `tenant_page`, so a
+Thin: the checks are in authn_request.py, the answer in flow.py. Each view is a `tenant_page` (the
+metadata) or a `sign_in_page` (a tenant page that also turns an undecryptable secret into a 503), so a
 problem is a 4xx page with a reference (never a 500). A customer without a session at this tenant goes
 through the tenant's ordinary sign-in (`sign_in_redirect`: one provider straight away, else the choice
 page with email-domain routing), whatever protocol its providers speak, and comes back to `resume`.
@@ -22,6 +23,7 @@ from native.idp import idp_urls, metadata_xml
 from native.pending import Pending
 from providers.oidc.limits import sign_in_throttle
 from providers.oidc.views import sign_in_redirect
+from providers.pages import sign_in_page
 from providers.sessions import customer_get
 from sso_gateway import saml
 from tenants.pages import tenant_page
@@ -42,7 +44,7 @@ def metadata(request, *, tenant_slug):
 
 @csrf_exempt  # Atlassian posts the HTTP-POST binding cross-site; the request carries no authority of its own
 @require_http_methods(["GET", "POST"])
-@tenant_page
+@sign_in_page
 def sso(request, *, tenant_slug):
     tenant = request.tenant
     config = native_config(tenant=tenant)
@@ -99,7 +101,7 @@ def resume(request, *, tenant_slug):
     return response
 
 
-@tenant_page
+@sign_in_page
 def _resume(request, *, tenant_slug):
     tenant = request.tenant
     pending = pending_cookie.load(request, key=request.GET.get("p", ""), tenant_id=tenant.pk)

@@ -22,11 +22,11 @@ from native.idp import idp_urls
 from native.keys import idp_keys_published
 from native.pending import Pending
 from native.views import proceed
+from providers.pages import sign_in_page
 from sso_gateway import saml
 from sso_gateway.saml import SamlInputError, q, text_of
 from tenants.links import absolute
 from tenants.models import Tenant
-from tenants.pages import tenant_page
 
 
 class TestNotAllowed(NativeError):
@@ -56,7 +56,7 @@ def test_acs_url(tenant: Tenant) -> str:
 
 
 @require_GET
-@tenant_page
+@sign_in_page
 def test_start(request, *, tenant_slug):
     tenant = request.tenant
     _check_staff(request, tenant)
@@ -77,7 +77,7 @@ def test_start(request, *, tenant_slug):
 
 @csrf_exempt  # the gateway's own auto-submitting form posts here, as it would to Atlassian
 @require_POST
-@tenant_page
+@sign_in_page
 def test_acs(request, *, tenant_slug):
     tenant = request.tenant
     _check_staff(request, tenant)

@@ -239,3 +239,18 @@ def test_a_flood_of_requests_is_rate_limited_with_a_429_page(config, customer, s
     xml = authn_request_xml(issuer=config.sp_entity_id, acs_url=config.acs_url)
     answers = [client.get(f"{SSO}?{redirect_query(xml)}").status_code for _ in range(5)]
     assert answers[:3] == [200, 200, 200] and answers[3:] == [429, 429]
+
+
+def test_a_signing_key_that_cannot_be_decrypted_is_a_503_page_and_the_metadata_stays(config, customer, settings):
+    from cryptography.fernet import Fernet
+
+    from native.flow import signer_of
+
+    old_keys = list(settings.GATEWAY_ENCRYPTION_KEYS)
+    settings.GATEWAY_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *old_keys]
+    signer_of(tenant=config.tenant)  # the signing key is made, encrypted with the newest key
+    settings.GATEWAY_ENCRYPTION_KEYS = old_keys  # an operator dropped that key (the provider's secret still reads)
+    xml = authn_request_xml(issuer=config.sp_entity_id, acs_url=config.acs_url)
+    response = signed_in(customer).get(f"{SSO}?{redirect_query(xml)}")
+    _no_answer(response, 503)
+    assert Client().get("/acme/idp/saml/metadata/").status_code == 200
