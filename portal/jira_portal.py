@@ -8,12 +8,19 @@ Atlassian sends an anonymous customer to the gateway to sign in.
 
 from django.http import HttpResponseRedirect
 
-from portal.errors import DeskUnknown
+from portal.errors import PortalError
 from tenants.models import JiraConnection, ServiceDesk, Tenant
 
 HELP_CENTER = "/servicedesk/customer/portals"
 DESK = "/servicedesk/customer/portal/{desk_id}"
 REQUESTS = "/servicedesk/customer/user/requests"
+
+
+class JiraPortalUnknown(PortalError):
+    status = 404
+    reason = "jira_portal_unknown"
+    title = "This help center has moved to Jira"
+    advice = "Its address in Jira is not set up yet. Please contact the help desk by another channel."
 
 
 def jira_portal_url(*, tenant: Tenant, desk_id: str | None = None, requests: bool = False) -> str:
@@ -25,7 +32,7 @@ def jira_portal_url(*, tenant: Tenant, desk_id: str | None = None, requests: boo
         if site and desk is not None:
             return site.rstrip("/") + DESK.format(desk_id=desk.jira_id)
     if not site:
-        raise DeskUnknown(f"tenant {tenant.slug!r} uses the Atlassian portal but has no Jira connection yet.")
+        raise JiraPortalUnknown(f"tenant {tenant.slug!r} uses the Atlassian portal but has no Jira connection yet.")
     return site.rstrip("/") + (REQUESTS if requests else HELP_CENTER)
 
 

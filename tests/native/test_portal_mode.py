@@ -60,4 +60,4 @@ def test_with_both_the_hosted_portal_stays(tenant, site):
 def test_the_atlassian_portal_without_a_jira_connection_is_a_clear_404(tenant):
     native(tenant)
     response = Client().get("/acme/")
-    assert response.status_code == 404 and b"reference" in response.content
+    assert response.status_code == 404 and b"reference" in response.content and b"moved to Jira" in response.content
