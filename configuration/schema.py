@@ -26,8 +26,15 @@ TENANT_KEYS = (
     Key("announcement", "announcement", "str"),
     Key("default_language", "default_language", "str"),
     Key("default_time_zone", "default_time_zone", "str"),
+    Key("portal_mode", "portal_mode", "str"),  # hosted | atlassian | both
 )
-TENANT_SECTIONS = ("jira", "identity_providers")
+TENANT_SECTIONS = ("jira", "identity_providers", "atlassian_saml")
+
+# Native mode: the two values Atlassian shows (docs/native-mode.md); the gateway's own three are in tenant_links.
+ATLASSIAN_SAML_KEYS = (
+    Key("sp_entity_id", "sp_entity_id", "str"),
+    Key("acs_url", "acs_url", "str"),
+)
 
 JIRA_KEYS = (
     Key("site_url", "site_url", "str"),

@@ -19,9 +19,12 @@ urlpatterns = [
     path("i18n/language", locales.language_choose, name="set_language"),
     # The demo identity provider (bin/run only; GATEWAY_DEMO is refused in production).
     *([path("demo-idp/", include("demo.urls"))] if settings.GATEWAY_DEMO else []),
+    # Tenant-scoped pages: sign-in (providers), the hosted portal and the SAML identity provider of native
+    # mode, all under /<tenant>/.
     # Tenant-scoped pages: sign-in (providers) and the hosted portal, both under /<tenant>/.
     path("<slug:tenant_slug>/logo/<str:version>", tenant_views.tenant_logo, name="tenant_logo"),
     path("<slug:tenant_slug>/time-zone", tenant_views.time_zone_choose, name="tenant_time_zone"),
     path("<slug:tenant_slug>/", include("providers.urls")),
     path("<slug:tenant_slug>/", include("portal.urls")),
+    path("<slug:tenant_slug>/", include("native.urls")),
 ]

@@ -22,6 +22,7 @@ class TenantForm(forms.ModelForm):
             "name",
             "slug",
             "is_active",
+            "portal_mode",
             "help_center_name",
             "announcement",
             "logo_url",

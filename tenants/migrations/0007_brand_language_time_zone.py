@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0005_retired_slugs'),
+        ('tenants', '0006_native_mode_atlassian_saml_idp_keys'),
     ]
 
     operations = [
