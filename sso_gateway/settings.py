@@ -142,6 +142,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sso_gateway.localcache.GenerationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Outside CommonMiddleware (a missing slash is redirected first): every 404 and 403 is the product's page.
+    "tenants.errorpages.ErrorPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -317,6 +319,10 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# A form whose CSRF check fails ("this form has expired") is the product's error page too.
+CSRF_FAILURE_VIEW = "tenants.errorpages.csrf_failure"
+# Days the error log (every error page's reference, tenants/errorlog.py) keeps a row.
+GATEWAY_ERROR_LOG_DAYS = env.int("GATEWAY_ERROR_LOG_DAYS", default=30)
 
 # --- Sessions (sso_gateway/session_lifetime.py). A customer's sign-in lasts this many seconds (then the portal sends
 # them through their identity provider again); an admin's session ends when the browser closes, and on the server

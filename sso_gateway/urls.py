@@ -5,7 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sso_gateway import views
+from tenants import errorpages
 from tenants import views as tenant_views
+
+# The product's own error pages (tenants/errorpages.py), for what happens outside a view.
+handler400 = errorpages.bad_request
+handler403 = errorpages.forbidden
+handler404 = errorpages.not_found
+handler500 = errorpages.server_error
 
 urlpatterns = [
     path("", tenant_views.home, name="home"),

@@ -16,6 +16,7 @@ from tenants.admin_base import TenantScopedAdmin
 from tenants.jira.errors import JiraError
 from tenants.links import absolute, copyable
 from tenants.models import (
+    ErrorEvent,
     JiraAccountGrant,
     JiraConnection,
     OrganizationRule,
@@ -34,6 +35,14 @@ admin.site.index_title = "Configuration"
 class CopyButtonMedia:
     class Media:
         js = ["gateway/admin/copy.js"]
+
+
+def shortened(text: str, length: int = 80):
+    """A long text cut for a list column; the whole of it in the tooltip and on the row's own page."""
+    text = " ".join((text or "").split())
+    if len(text) <= length:
+        return text or "—"
+    return format_html('<span title="{}">{}…</span>', text, text[: length - 1].rstrip())
 
 
 @admin.action(description="Sync service desks now", permissions=["change"])
@@ -306,3 +315,31 @@ class RetiredSlugAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(ErrorEvent)
+class ErrorEventAdmin(TenantScopedAdmin):
+    """Every error page shown, under the reference it printed: search a reference a customer reads out.
+
+    Written by the pages only (tenants/errorlog.py); nobody adds or changes a row, only operators delete.
+    Errors outside any tenant (unknown addresses at the root, the admin's own) are for operators only.
+    """
+
+    list_display = ["last_seen_at", "reference", "status", "kind", "reason", "tenant", "short_path", "count"]
+    list_filter = ["status", "kind", "reason", "tenant"]
+    search_fields = ["=reference", "path", "reason", "ip"]
+    readonly_fields = [field.name for field in ErrorEvent._meta.fields]
+    date_hierarchy = "last_seen_at"
+
+    @admin.display(description="address", ordering="path")
+    def short_path(self, obj):
+        return shortened(obj.path, 60)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
