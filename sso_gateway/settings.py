@@ -117,15 +117,17 @@ GATEWAY_ATLASSIAN_API_URL = env.str("GATEWAY_ATLASSIAN_API_URL", default="https:
 GATEWAY_JIRA_METADATA_TTL = env.int("GATEWAY_JIRA_METADATA_TTL", default=300)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # First: its templates override the admin's (base_site.html: favicon and stylesheet) and django_celery_beat's
+    # (the periodic task form's inline script, with the CSP nonce).
+    "sso_gateway.apps.GatewayConfig",
+    # The admin with the gateway's own home page (setup checklist per tenant, third-party apps under System).
+    "providers.admin_app.GatewayAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    # Before django_celery_beat: its periodic task form's inline script is overridden here with the CSP nonce.
-    "sso_gateway.apps.GatewayConfig",
     "django_celery_beat",
     "tenants",
     "providers",

@@ -16,6 +16,7 @@ handler500 = errorpages.server_error
 
 urlpatterns = [
     path("", tenant_views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),

@@ -27,10 +27,6 @@ from tenants.models import (
     TenantMembership,
 )
 
-admin.site.site_header = "JSM SSO Gateway"
-admin.site.site_title = "JSM SSO Gateway"
-admin.site.index_title = "Configuration"
-
 
 class CopyButtonMedia:
     class Media:
