@@ -390,7 +390,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context", "redact"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # runserver's own line per 4xx repeats gateway.request's (and the error page's, with its reference).
+    "loggers": {"django.server": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Demo (bin/run). Everything demo-only is off unless GATEWAY_DEMO is on; production refuses it (above).
