@@ -133,7 +133,7 @@ class TenantMembershipAdmin(TenantScopedAdmin):
 
 @admin.register(JiraConnection)
 class JiraConnectionAdmin(CopyButtonMedia, TenantScopedAdmin):
-    list_display = ["tenant", "site_url", "auth_mode", "email", "verified_at", "last_error"]
+    list_display = ["tenant", "site_url", "auth_label", "email", "verified_at", "short_last_error"]
     list_filter = ["auth_mode", "tenant"]
     search_fields = ["tenant__name", "site_url", "email"]
     readonly_fields = ["verify_button", "cloud_id", "verified_at", "last_error"]
@@ -163,6 +163,14 @@ class JiraConnectionAdmin(CopyButtonMedia, TenantScopedAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         return super().get_form(request, obj, change, help_texts=self.help_texts, **kwargs)
 
+    @admin.display(description="token", ordering="auth_mode")
+    def auth_label(self, obj):
+        return "Scoped (service account)" if obj.auth_mode == JiraConnection.AuthMode.SCOPED else "Classic"
+
+    @admin.display(description="last error", ordering="last_error")
+    def short_last_error(self, obj):
+        return shortened(obj.last_error, 60)
+
     @admin.display(description="verify")
     def verify_button(self, obj):
         return mark_safe(  # noqa: S308 (constant markup)
@@ -188,7 +196,7 @@ class JiraConnectionAdmin(CopyButtonMedia, TenantScopedAdmin):
         except JiraError as exc:
             self.message_user(request, f"Verify failed: {exc}", messages.ERROR)
             return HttpResponseRedirect(change_url)
-        run = services.service_desks_sync(tenant=obj.tenant, trigger=SyncRun.Trigger.ADMIN)
+        run = services.service_desks_sync(tenant=obj.tenant, trigger=SyncRun.Trigger.VERIFY)
         desks = [
             (desk, copyable(absolute(desk.get_absolute_url())))
             for desk in selectors.service_desks_active(tenant=obj.tenant)
@@ -213,7 +221,9 @@ class ServiceDeskAdmin(CopyButtonMedia, TenantScopedAdmin):
     list_display = ["__str__", "tenant", "jira_id", "is_active", "access_summary", "substitute_link", "last_synced_at"]
     list_filter = ["is_active", "access", "tenant"]
     search_fields = ["project_name", "project_key", "jira_id"]
-    readonly_fields = ["substitute_link", "portal_url", "last_synced_at"]
+    #: What the sync writes from Jira: shown, never typed (a typed desk id would be a link to nothing).
+    SYNCED = ["tenant", "jira_id", "project_key", "project_name", "portal_url", "last_synced_at"]
+    readonly_fields = [*SYNCED, "substitute_link"]
     fieldsets = [
         (None, {"fields": ["tenant", "jira_id", "project_key", "project_name", "portal_url", "substitute_link"]}),
         ("Who may use this portal", {"fields": ["is_active", "access", "allowed_groups", "allowed_organizations"]}),
@@ -222,9 +232,12 @@ class ServiceDeskAdmin(CopyButtonMedia, TenantScopedAdmin):
     ]
 
     def get_form(self, request, obj=None, **kwargs):
-
         kwargs["form"] = ServiceDeskAccessForm
         return super().get_form(request, obj, **kwargs)
+
+    def has_add_permission(self, request):
+        """Service desks come from Jira (Save and verify, Sync now, the schedule); none is added by hand."""
+        return False
 
     @admin.display(description="access", ordering="access")
     def access_summary(self, obj):
@@ -243,7 +256,12 @@ class ServiceDeskAdmin(CopyButtonMedia, TenantScopedAdmin):
 
 @admin.register(SyncRun)
 class SyncRunAdmin(TenantScopedAdmin):
-    list_display = [
+    """One row per run, labelled by what started it; a long error is cut here and whole on the run's page."""
+
+    list_display = ["started_at", "tenant", "trigger", "outcome", "duration", "desks_seen", "desks", "short_error"]
+    list_filter = ["outcome", "trigger", "tenant"]
+    search_fields = ["tenant__name", "error"]
+    fields = [
         "tenant",
         "trigger",
         "outcome",
@@ -255,8 +273,21 @@ class SyncRunAdmin(TenantScopedAdmin):
         "desks_deactivated",
         "error",
     ]
-    list_filter = ["outcome", "trigger", "tenant"]
-    search_fields = ["tenant__name", "error"]
+    readonly_fields = fields
+
+    @admin.display(description="took")
+    def duration(self, obj):
+        if obj.finished_at is None:
+            return "—"
+        return f"{(obj.finished_at - obj.started_at).total_seconds():.1f} s"
+
+    @admin.display(description="new / updated / off")
+    def desks(self, obj):
+        return f"{obj.desks_created} / {obj.desks_updated} / {obj.desks_deactivated}"
+
+    @admin.display(description="error", ordering="error")
+    def short_error(self, obj):
+        return shortened(obj.error, 70)
 
     def has_add_permission(self, request):
         return False
@@ -278,9 +309,20 @@ class OrganizationRuleAdmin(TenantScopedAdmin):
 class JiraAccountGrantAdmin(TenantScopedAdmin):
     """Read-only: what provisioning did in Jira. Deleting a row makes the next sign-in redo that step."""
 
-    list_display = ["account_id", "kind", "target", "tenant", "created_at"]
+    list_display = ["account", "kind", "what", "tenant", "created_at"]
     list_filter = ["kind", "tenant"]
     search_fields = ["account_id", "target"]
+    readonly_fields = ["account", "kind", "what", "tenant", "account_id", "target", "created_at"]
+
+    @admin.display(description="Jira account", ordering="account_id")
+    def account(self, obj):
+        """The email the account was found by (the grant of kind "email"), with its id in the tooltip."""
+        email = selectors.jira_account_email(tenant_id=obj.tenant_id, account_id=obj.account_id)
+        return format_html('<span title="{}">{}</span>', obj.account_id, email or obj.account_id)
+
+    @admin.display(description="in Jira", ordering="target")
+    def what(self, obj):
+        return selectors.jira_grant_target_name(grant=obj)
 
     def has_add_permission(self, request):
         return False

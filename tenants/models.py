@@ -160,8 +160,11 @@ class SyncRun(models.Model):
         SKIPPED = "skipped", "Skipped (another sync was running)"
 
     class Trigger(models.TextChoices):
+        """What started the run, as the admin names it (the button, the schedule, the command)."""
+
         SCHEDULE = "schedule", "Schedule"
-        ADMIN = "admin", "Admin (Sync now)"
+        ADMIN = "admin", "Sync now"
+        VERIFY = "verify", "Save and verify"
         COMMAND = "command", "Command line"
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="sync_runs")
