@@ -147,6 +147,9 @@ def customer_on_a_phone(browser, *, base: str, link: str) -> str:
     assert "Sent from my phone" in page.text_content("table.requests")
     checked(page, "My requests", width=390)
     shot(page, "phone-my-requests")
+    for path, where in [("/demo/", "the help center"), ("/demo/account/", "the account page")]:
+        page.goto(base + path)
+        checked(page, where, width=390)
     page.click("header button:has-text('Sign out')")
     page.wait_for_selector("text=You are signed out")
     checked(page, "the signed-out page", width=390)
@@ -156,6 +159,9 @@ def customer_on_a_phone(browser, *, base: str, link: str) -> str:
     checked(page, "the error page", width=390)
     shot(page, "error-page")
     reference = page.text_content(".reference")
+    page.goto(f"{base}/")
+    assert "A tenant of your own" in page.text_content("main")
+    checked(page, "the gateway's home page with the demo panel", width=390)
     favicon = page.request.get(f"{base}/favicon.ico")
     assert favicon.ok and favicon.headers["content-type"] == "image/x-icon"
     context.close()
@@ -207,6 +213,7 @@ def second_tenant_from_nothing(page, context, *, base, site, email, token, disco
     page.goto(f"{base}/admin/")
     assert "3 of 6 steps done; next: Jira connection" in steps_done(page, "second")
     page.click("#setup-second a:has-text('Add the Jira connection')")
+    checked(page, "the Jira connection form")
     page.fill("#id_site_url", site)
     page.fill("#id_email", email)
     page.fill("#id_api_token", token)
