@@ -119,6 +119,9 @@ def test_a_newcomers_first_hour(run_command, browser):  # noqa: F811 (the fixtur
         page.goto(f"{base}/admin/{model}/")
         list_fits(page, model)
         checked(page, f"the {model} list")
+    # The only unknown address of the whole hour is the one the customer typed (no favicon, no stray asset).
+    page.goto(f"{base}/admin/tenants/errorevent/?status__exact=404")
+    assert page.locator("#result_list td.field-short_path").all_text_contents() == ["/demo/no-such-page/"]
     admin.close()
     _ctrl_c(process)
 
