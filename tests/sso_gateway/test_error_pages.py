@@ -94,3 +94,10 @@ def test_a_stale_form_is_the_products_page(tenant):
 
 def test_an_address_missing_its_slash_is_still_redirected(db, client):
     assert client.get("/admin").status_code == 301
+
+
+def test_the_favicon_is_served_so_browsers_log_no_404(db, client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert not ErrorEvent.objects.exists()
