@@ -67,6 +67,7 @@ def test_the_admins_404_and_403_are_the_products_pages_and_a_403_writes_no_trace
     missing = admin.get(f"/admin/tenants/servicedesk/{desk.pk}/change/")
     assert missing.status_code == 404 and "We could not find this page" in missing.content.decode()
     assert "Back to the admin" in missing.content.decode() and "URLconf" not in missing.content.decode()
+    assert "an operator finds the reference" in missing.content.decode()  # admin errors are outside any tenant
     assert ErrorEvent.objects.get(reference=reference_of(missing)).kind == "admin"
 
     caplog.clear()
