@@ -134,6 +134,12 @@ def customer_on_a_phone(browser, *, base: str, link: str) -> str:
     pick_at_demo_idp(page, "ada")
     page.wait_for_url(link)
     checked(page, "a desk's portal page", width=390)
+    # Focus order: the skip link first, then the header (name, Help center, My requests, account, Sign out).
+    focused = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert focused == ["Skip to content", "Demo Company", "Help center", "My requests", "Ada Lovelace", "Sign out"]
     page.click("a.tile:has-text('New laptop')")
     page.click("button:has-text('Send')")
     page.wait_for_selector(".error-summary")
