@@ -7,7 +7,6 @@ portal/forms.py), and the demo customers already have a few requests and a publi
 lives in memory: a restart starts from this seed again (demo.services forgets the previous site).
 """
 
-import secrets
 from dataclasses import dataclass
 
 from demo.customers import DEMO_CUSTOMERS
@@ -92,14 +91,25 @@ EVERY_FIELD_TYPE = [
 ]
 
 
-def demo_site_start(*, port: int = 0) -> DemoSite:
-    """Start the fake Jira site on 127.0.0.1 (port 0: any free port) with the demo's seed."""
-    fake = FakeJSM.start(port=port)
-    token = secrets.token_urlsafe(24)
+def demo_site_start(*, token: str, port: int = 0, ports: tuple[int, ...] = ()) -> DemoSite:
+    """Start the fake Jira site on 127.0.0.1 with the demo's seed: on `port` (0: the first free one of `ports`,
+    e.g. last run's, else any free port), its service account signing in with `token`."""
+    fake = _start(port=port, ports=ports)
     fake.add_account(email=SERVICE_EMAIL, token=token)
     with fake.state.lock:
         _seed(fake.state)
     return DemoSite(fake=fake, email=SERVICE_EMAIL, token=token)
+
+
+def _start(*, port: int, ports: tuple[int, ...]) -> FakeJSM:
+    if port:
+        return FakeJSM.start(port=port)
+    for candidate in ports:
+        try:
+            return FakeJSM.start(port=candidate)
+        except OSError:  # taken meanwhile: any free port then (hand-connected tenants follow, demo.services)
+            continue
+    return FakeJSM.start(port=0)
 
 
 def _seed(state) -> None:

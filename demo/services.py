@@ -21,6 +21,7 @@ from tenants.models import JiraAccountGrant, JiraConnection, OrganizationRule, S
 
 OPERATOR_USERNAME = "admin"
 TENANT_SLUG = "demo"
+TENANT_NAME = "Demo Company"  # the portal says "Demo Company help center"
 PROVIDER_SLUG = "demo-idp"
 CLIENT_ID = "jsm-sso-gateway-demo"
 ORGANIZATION_RULES = [
@@ -32,6 +33,17 @@ ORGANIZATION_RULES = [
 def operator_password() -> str:
     """The demo operator's password: generated once into var/, printed by bin/run."""
     return devkeys.load_or_create(settings.VAR_DIR, "demo-admin-password", devkeys.demo_password)
+
+
+def jira_token() -> str:
+    """The fake Jira site's service-account API token: generated once into var/, printed by bin/run, so a tenant
+    an admin connects to the demo site by hand keeps working after a restart."""
+    return devkeys.load_or_create(settings.VAR_DIR, "demo-jira-token", lambda: secrets.token_urlsafe(24))
+
+
+def idp_client_secret() -> str:
+    """The demo identity provider's client secret (one client for every tenant that signs in there)."""
+    return devkeys.load_or_create(settings.VAR_DIR, "demo-idp-client-secret", lambda: secrets.token_urlsafe(32))
 
 
 def demo_operator_ensure() -> None:
@@ -46,7 +58,10 @@ def demo_tenant_ensure() -> Tenant:
     """The demo tenant signing in at the demo identity provider, with two organization rules to show."""
     demo_operator_ensure()
     demo_customers_ensure()
-    tenant, _ = Tenant.objects.get_or_create(slug=TENANT_SLUG, defaults={"name": "Demo Help Center"})
+    tenant, _ = Tenant.objects.get_or_create(slug=TENANT_SLUG, defaults={"name": TENANT_NAME})
+    if tenant.name == "Demo Help Center":  # its earlier name ("Demo Help Center help center" in the portal)
+        tenant.name = TENANT_NAME
+        tenant.save(update_fields=["name"])
     provider = _demo_provider_ensure(tenant=tenant)
     _demo_client_ensure(provider=provider)
     for kind, value, organization in ORGANIZATION_RULES:
@@ -63,7 +78,7 @@ def _demo_provider_ensure(*, tenant: Tenant) -> IdentityProvider:
             "preset": "oidc",
             "discovery_url": absolute("/demo-idp/.well-known/openid-configuration"),
             "client_id": CLIENT_ID,
-            "client_secret": secrets.token_urlsafe(32),
+            "client_secret": idp_client_secret(),
             "is_enabled": True,
         },
     )
@@ -72,6 +87,14 @@ def _demo_provider_ensure(*, tenant: Tenant) -> IdentityProvider:
         mapping.groups = "groups"
         mapping.save(update_fields=["groups"])
     return provider
+
+
+def demo_callbacks(*, client_id: str) -> set[str]:
+    """The callback URLs of every tenant's provider that signs in at the demo identity provider as `client_id`."""
+    providers = IdentityProvider.objects.filter(
+        client_id=client_id, discovery_url=absolute("/demo-idp/.well-known/openid-configuration")
+    ).select_related("tenant")
+    return {absolute(provider.callback_path()) for provider in providers}
 
 
 def _demo_client_ensure(*, provider: IdentityProvider) -> None:
@@ -87,8 +110,23 @@ def _demo_client_ensure(*, provider: IdentityProvider) -> None:
     application.save()
 
 
+def demo_site_url_previous() -> str:
+    """Where the demo tenant's Jira site was last time (bin/run starts it on the same port again if it is free)."""
+    connection = JiraConnection.objects.filter(tenant__slug=TENANT_SLUG).first()
+    return connection.site_url if connection else ""
+
+
 def demo_jira_connect(*, tenant: Tenant, site_url: str, email: str, token: str) -> SyncRun:
-    """Point the demo tenant at the (freshly started) fake site, verify it and sync its service desks."""
+    """Point the demo tenant at the (freshly started) fake site, verify it and sync its service desks.
+
+    Tenants an admin connected to the demo site by hand follow it (its address, if the port changed) and forget
+    the previous run's accounts like the demo tenant; their own sync runs at the next schedule or Sync now.
+    """
+    previous = demo_site_url_previous()
+    others = JiraConnection.objects.filter(site_url=previous, email=email).exclude(tenant=tenant) if previous else []
+    for connection in others:
+        _forget_previous_site(tenant=connection.tenant)
+        JiraConnection.objects.filter(pk=connection.pk).update(site_url=site_url)
     _forget_previous_site(tenant=tenant)
     connection, _ = JiraConnection.objects.update_or_create(
         tenant=tenant,

@@ -25,8 +25,9 @@ class Supervisor:
     env: dict
     children: dict[str, subprocess.Popen] = field(default_factory=dict)
 
-    def start(self, name: str, argv: list[str]) -> None:
-        self.children[name] = subprocess.Popen(argv, env=self.env)  # noqa: S603 - our own argv
+    def start(self, name: str, argv: list[str], *, env: dict | None = None) -> None:
+        """Start `argv` as `name`, with the supervisor's environment plus `env`."""
+        self.children[name] = subprocess.Popen(argv, env={**self.env, **(env or {})})  # noqa: S603 - our own argv
 
     def watch(self, *, until=None) -> str | None:
         """Block until a child exits (its name) or `until()` is true (None). Signals raise Stop."""

@@ -8,7 +8,7 @@ sign-in asks again (pick another customer to see another portal).
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,8 +16,16 @@ from django.views.decorators.http import require_http_methods
 from oauth2_provider.views import AuthorizationView
 
 from demo.customers import DEMO_CUSTOMERS, USERNAME_PREFIX
+from sso_gateway.pages import PageError, page_error_response
 
 SESSION_KEY = "demo_idp.customer"
+
+
+class NotThroughASignIn(PageError):
+    status = 400
+    reason = "demo_pick_without_sign_in"
+    title = "Open this page through a sign-in"
+    advice = "The demo identity provider is reached from a substitute link of the gateway: open one and sign in there."
 
 
 class DemoAuthorizationView(AuthorizationView):
@@ -37,7 +45,7 @@ def pick(request):
     """The demo's "login page": one button per demo customer, no password."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not _is_authorize_url(request, next_url):
-        return HttpResponseBadRequest("Open this page through a sign-in at the gateway (a substitute link).")
+        return page_error_response(request, NotThroughASignIn(f"next={next_url[:100]!r}"))
     if request.method == "POST":
         customer = next((c for c in DEMO_CUSTOMERS if c.key == request.POST.get("customer")), None)
         user = get_user_model().objects.filter(username=customer.username).first() if customer else None

@@ -21,8 +21,12 @@ class DeskUnavailable(PortalError):
 
 
 class DeskUnknown(DeskUnavailable):
+    """A desk id this tenant never had: not found, not "no longer available" (it never was)."""
+
     status = 404
     reason = "desk_unknown"
+    title = "We could not find this service desk"
+    advice = "Check the link you were sent, or open the help center's home page to see the service desks."
 
 
 class RequestNotFound(PortalError):

@@ -16,7 +16,7 @@ from providers.presets import PRESETS
 from providers.services import attribute_mapping_ensure
 from sso_gateway.pages import error_page
 from tenants.admin import CopyButtonMedia
-from tenants.admin_base import TenantScopedAdmin, TenantScopedStackedInline
+from tenants.admin_base import BlankAsNoneFilter, TenantScopedAdmin, TenantScopedStackedInline
 from tenants.links import absolute, copyable
 
 # Where each provider's console takes the callback URL (one line, shown under it).
@@ -156,7 +156,7 @@ class LoginEventAdmin(WrittenBySignInsAdmin):
     """The sign-in log is an audit trail (OWASP ASVS 4.0 V7.3.3: logs protected from modification)."""
 
     list_display = ["created_at", "reference", "outcome", "reason", "tenant", "provider", "customer", "ip", "is_test"]
-    list_filter = ["outcome", "reason", "is_test", "tenant", "provider"]
+    list_filter = ["outcome", ("reason", BlankAsNoneFilter), "is_test", "tenant", "provider"]
     search_fields = ["reference", "customer__email", "ip", "reason"]
     readonly_fields = [field.name for field in LoginEvent._meta.fields]
     date_hierarchy = "created_at"

@@ -4,7 +4,7 @@ from django.core import checks
 
 class ProvidersConfig(AppConfig):
     name = "providers"
-    verbose_name = "Identity providers"
+    verbose_name = "Sign-in"  # the breadcrumb reads Home › Sign-in › Identity providers
 
     def ready(self):
         from providers.models import AttributeMapping, IdentityProvider

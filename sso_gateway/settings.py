@@ -117,15 +117,17 @@ GATEWAY_ATLASSIAN_API_URL = env.str("GATEWAY_ATLASSIAN_API_URL", default="https:
 GATEWAY_JIRA_METADATA_TTL = env.int("GATEWAY_JIRA_METADATA_TTL", default=300)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # First: its templates override the admin's (base_site.html: favicon and stylesheet) and django_celery_beat's
+    # (the periodic task form's inline script, with the CSP nonce).
+    "sso_gateway.apps.GatewayConfig",
+    # The admin with the gateway's own home page (setup checklist per tenant, third-party apps under System).
+    "providers.admin_app.GatewayAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    # Before django_celery_beat: its periodic task form's inline script is overridden here with the CSP nonce.
-    "sso_gateway.apps.GatewayConfig",
     "django_celery_beat",
     "tenants",
     "providers",
@@ -145,6 +147,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The customer's language and time zone (their choice, their browser's; the tenant's default later).
     "sso_gateway.locales.CustomerLocaleMiddleware",
+    # Outside CommonMiddleware (a missing slash is redirected first): every 404 and 403 is the product's page.
+    "tenants.errorpages.ErrorPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -336,6 +340,10 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# A form whose CSRF check fails ("this form has expired") is the product's error page too.
+CSRF_FAILURE_VIEW = "tenants.errorpages.csrf_failure"
+# Days the error log (every error page's reference, tenants/errorlog.py) keeps a row.
+GATEWAY_ERROR_LOG_DAYS = env.int("GATEWAY_ERROR_LOG_DAYS", default=30)
 
 # --- Sessions (sso_gateway/session_lifetime.py). A customer's sign-in lasts this many seconds (then the portal sends
 # them through their identity provider again); an admin's session ends when the browser closes, and on the server
@@ -402,7 +410,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context", "redact"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # runserver's own line per 4xx repeats gateway.request's (and the error page's, with its reference).
+    "loggers": {"django.server": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Demo (bin/run). Everything demo-only is off unless GATEWAY_DEMO is on; production refuses it (above).

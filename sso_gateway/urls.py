@@ -5,10 +5,18 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sso_gateway import locales, views
+from tenants import errorpages
 from tenants import views as tenant_views
+
+# The product's own error pages (tenants/errorpages.py), for what happens outside a view.
+handler400 = errorpages.bad_request
+handler403 = errorpages.forbidden
+handler404 = errorpages.not_found
+handler500 = errorpages.server_error
 
 urlpatterns = [
     path("", tenant_views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", views.metrics, name="metrics"),

@@ -18,6 +18,7 @@ from tenants.jira.errors import JiraError
 from tenants.links import absolute, copyable
 from tenants.models import (
     AtlassianSaml,
+    ErrorEvent,
     JiraAccountGrant,
     JiraConnection,
     OrganizationRule,
@@ -28,14 +29,18 @@ from tenants.models import (
     TenantMembership,
 )
 
-admin.site.site_header = "JSM SSO Gateway"
-admin.site.site_title = "JSM SSO Gateway"
-admin.site.index_title = "Configuration"
-
 
 class CopyButtonMedia:
     class Media:
         js = ["gateway/admin/copy.js"]
+
+
+def shortened(text: str, length: int = 80):
+    """A long text cut for a list column; the whole of it in the tooltip and on the row's own page."""
+    text = " ".join((text or "").split())
+    if len(text) <= length:
+        return text or "—"
+    return format_html('<span title="{}">{}…</span>', text, text[: length - 1].rstrip())
 
 
 @admin.action(description="Sync service desks now", permissions=["change"])
@@ -175,7 +180,7 @@ class TenantMembershipAdmin(TenantScopedAdmin):
 
 @admin.register(JiraConnection)
 class JiraConnectionAdmin(CopyButtonMedia, TenantScopedAdmin):
-    list_display = ["tenant", "site_url", "auth_mode", "email", "verified_at", "last_error"]
+    list_display = ["tenant", "site_url", "auth_label", "email", "verified_at", "short_last_error"]
     list_filter = ["auth_mode", "tenant"]
     search_fields = ["tenant__name", "site_url", "email"]
     readonly_fields = ["verify_button", "cloud_id", "verified_at", "last_error"]
@@ -205,6 +210,14 @@ class JiraConnectionAdmin(CopyButtonMedia, TenantScopedAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         return super().get_form(request, obj, change, help_texts=self.help_texts, **kwargs)
 
+    @admin.display(description="token", ordering="auth_mode")
+    def auth_label(self, obj):
+        return "Scoped (service account)" if obj.auth_mode == JiraConnection.AuthMode.SCOPED else "Classic"
+
+    @admin.display(description="last error", ordering="last_error")
+    def short_last_error(self, obj):
+        return shortened(obj.last_error, 60)
+
     @admin.display(description="verify")
     def verify_button(self, obj):
         return mark_safe(  # noqa: S308 (constant markup)
@@ -230,7 +243,7 @@ class JiraConnectionAdmin(CopyButtonMedia, TenantScopedAdmin):
         except JiraError as exc:
             self.message_user(request, f"Verify failed: {exc}", messages.ERROR)
             return HttpResponseRedirect(change_url)
-        run = services.service_desks_sync(tenant=obj.tenant, trigger=SyncRun.Trigger.ADMIN)
+        run = services.service_desks_sync(tenant=obj.tenant, trigger=SyncRun.Trigger.VERIFY)
         desks = [
             (desk, copyable(absolute(desk.get_absolute_url())))
             for desk in selectors.service_desks_active(tenant=obj.tenant)
@@ -255,7 +268,9 @@ class ServiceDeskAdmin(CopyButtonMedia, TenantScopedAdmin):
     list_display = ["__str__", "tenant", "jira_id", "is_active", "access_summary", "substitute_link", "last_synced_at"]
     list_filter = ["is_active", "access", "tenant"]
     search_fields = ["project_name", "project_key", "jira_id"]
-    readonly_fields = ["substitute_link", "portal_url", "last_synced_at"]
+    #: What the sync writes from Jira: shown, never typed (a typed desk id would be a link to nothing).
+    SYNCED = ["tenant", "jira_id", "project_key", "project_name", "portal_url", "last_synced_at"]
+    readonly_fields = [*SYNCED, "substitute_link"]
     fieldsets = [
         (None, {"fields": ["tenant", "jira_id", "project_key", "project_name", "portal_url", "substitute_link"]}),
         ("Who may use this portal", {"fields": ["is_active", "access", "allowed_groups", "allowed_organizations"]}),
@@ -264,9 +279,12 @@ class ServiceDeskAdmin(CopyButtonMedia, TenantScopedAdmin):
     ]
 
     def get_form(self, request, obj=None, **kwargs):
-
         kwargs["form"] = ServiceDeskAccessForm
         return super().get_form(request, obj, **kwargs)
+
+    def has_add_permission(self, request):
+        """Service desks come from Jira (Save and verify, Sync now, the schedule); none is added by hand."""
+        return False
 
     @admin.display(description="access", ordering="access")
     def access_summary(self, obj):
@@ -285,7 +303,12 @@ class ServiceDeskAdmin(CopyButtonMedia, TenantScopedAdmin):
 
 @admin.register(SyncRun)
 class SyncRunAdmin(TenantScopedAdmin):
-    list_display = [
+    """One row per run, labelled by what started it; a long error is cut here and whole on the run's page."""
+
+    list_display = ["started_at", "tenant", "trigger", "outcome", "duration", "desks_seen", "desks", "short_error"]
+    list_filter = ["outcome", "trigger", "tenant"]
+    search_fields = ["tenant__name", "error"]
+    fields = [
         "tenant",
         "trigger",
         "outcome",
@@ -297,8 +320,21 @@ class SyncRunAdmin(TenantScopedAdmin):
         "desks_deactivated",
         "error",
     ]
-    list_filter = ["outcome", "trigger", "tenant"]
-    search_fields = ["tenant__name", "error"]
+    readonly_fields = fields
+
+    @admin.display(description="took")
+    def duration(self, obj):
+        if obj.finished_at is None:
+            return "—"
+        return f"{(obj.finished_at - obj.started_at).total_seconds():.1f} s"
+
+    @admin.display(description="new / updated / off")
+    def desks(self, obj):
+        return f"{obj.desks_created} / {obj.desks_updated} / {obj.desks_deactivated}"
+
+    @admin.display(description="error", ordering="error")
+    def short_error(self, obj):
+        return shortened(obj.error, 70)
 
     def has_add_permission(self, request):
         return False
@@ -320,9 +356,20 @@ class OrganizationRuleAdmin(TenantScopedAdmin):
 class JiraAccountGrantAdmin(TenantScopedAdmin):
     """Read-only: what provisioning did in Jira. Deleting a row makes the next sign-in redo that step."""
 
-    list_display = ["account_id", "kind", "target", "tenant", "created_at"]
+    list_display = ["account", "kind", "what", "tenant", "created_at"]
     list_filter = ["kind", "tenant"]
     search_fields = ["account_id", "target"]
+    readonly_fields = ["account", "kind", "what", "tenant", "account_id", "target", "created_at"]
+
+    @admin.display(description="Jira account", ordering="account_id")
+    def account(self, obj):
+        """The email the account was found by (the grant of kind "email"), with its id in the tooltip."""
+        email = selectors.jira_account_email(tenant_id=obj.tenant_id, account_id=obj.account_id)
+        return format_html('<span title="{}">{}</span>', obj.account_id, email or obj.account_id)
+
+    @admin.display(description="in Jira", ordering="target")
+    def what(self, obj):
+        return selectors.jira_grant_target_name(grant=obj)
 
     def has_add_permission(self, request):
         return False
@@ -353,3 +400,31 @@ class RetiredSlugAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(ErrorEvent)
+class ErrorEventAdmin(TenantScopedAdmin):
+    """Every error page shown, under the reference it printed: search a reference a customer reads out.
+
+    Written by the pages only (tenants/errorlog.py); nobody adds or changes a row, only operators delete.
+    Errors outside any tenant (unknown addresses at the root, the admin's own) are for operators only.
+    """
+
+    list_display = ["last_seen_at", "reference", "status", "kind", "reason", "tenant", "short_path", "count"]
+    list_filter = ["status", "kind", "reason", "tenant"]
+    search_fields = ["=reference", "path", "reason", "ip"]
+    readonly_fields = [field.name for field in ErrorEvent._meta.fields]
+    date_hierarchy = "last_seen_at"
+
+    @admin.display(description="address", ordering="path")
+    def short_path(self, obj):
+        return shortened(obj.path, 60)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 
 from tenants.forms import SecretKeepingModelForm
+from tenants.models import Tenant
 from tenants.scoping import admin_tenant_ids, tenant_filter, tenant_of, tenant_path, visible_tenant_ids
 
 
@@ -96,6 +97,13 @@ class TenantScopedAdmin(TenantScopingMixin, admin.ModelAdmin):
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404("No such object.")
 
+    # -- columns: a "tenant" column says nothing to someone who sees one tenant only (and the list fits)
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if "tenant" in columns and _sees_one_tenant(request):
+            return [column for column in columns if column != "tenant"]
+        return columns
+
     # -- filters: relation filters list only related rows the user can see
     def get_list_filter(self, request):
         filters = super().get_list_filter(request)
@@ -119,6 +127,21 @@ class TenantScopedAdmin(TenantScopingMixin, admin.ModelAdmin):
         if request.user.is_superuser:
             return actions
         return {name: (_narrowed(func), name, desc) for name, (func, name, desc) in actions.items()}
+
+
+def _sees_one_tenant(request) -> bool:
+    if not hasattr(request, "_sees_one_tenant"):
+        count = Tenant.objects.count() if request.user.is_superuser else len(visible_tenant_ids(request))
+        request._sees_one_tenant = count == 1
+    return request._sees_one_tenant
+
+
+class BlankAsNoneFilter(admin.AllValuesFieldListFilter):
+    """A text field's values as filter choices, the blank one named "(none)" (an empty link is no link)."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            yield {**choice, "display": choice["display"] or "(none)"}
 
 
 def _narrowed(func):

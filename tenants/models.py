@@ -223,8 +223,11 @@ class SyncRun(models.Model):
         SKIPPED = "skipped", "Skipped (another sync was running)"
 
     class Trigger(models.TextChoices):
+        """What started the run, as the admin names it (the button, the schedule, the command)."""
+
         SCHEDULE = "schedule", "Schedule"
-        ADMIN = "admin", "Admin (Sync now)"
+        ADMIN = "admin", "Sync now"
+        VERIFY = "verify", "Save and verify"
         COMMAND = "command", "Command line"
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="sync_runs")
@@ -468,3 +471,35 @@ class SamlIdpKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_state_display()} key of {self.tenant} ({self.created_at:%Y-%m-%d})"
+
+
+class ErrorEvent(models.Model):
+    """An error page someone was shown, under the reference it printed (tenants/errorlog.py writes it).
+
+    The sign-in log keeps the failures of the sign-in callback; this log keeps every other error page:
+    the portal's, unknown addresses, the admin's 403 and 404. Repeats of one error from one client within
+    a few minutes are counted on one row under one reference, so anonymous traffic cannot fill the table,
+    and rows older than GATEWAY_ERROR_LOG_DAYS are pruned.
+    """
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, null=True, blank=True, related_name="error_events")
+    reference = models.CharField(max_length=16, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField("last seen", db_index=True)
+    count = models.PositiveIntegerField("times", default=1)
+    kind = models.CharField(max_length=16, help_text="Where it happened: portal, sign-in, page (an address), admin.")
+    reason = models.CharField(max_length=64, help_text="A short code, e.g. desk_unknown or not_found.")
+    status = models.PositiveSmallIntegerField("HTTP status")
+    method = models.CharField(max_length=8, blank=True)
+    path = models.CharField(max_length=300, blank=True, help_text="The address of the first occurrence.")
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    who = models.CharField(max_length=200, blank=True, help_text="The signed-in admin or customer, if any.")
+    detail = models.TextField(blank=True, help_text="What our code found (never a token or a peer's answer).")
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = "error log entry"
+        verbose_name_plural = "error log"
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.reason} {self.reference}"

@@ -56,3 +56,23 @@ def jira_grants(*, tenant: Tenant, account_id: str) -> set[tuple[str, str]]:
     """{(kind, target)} already done in Jira for this account of this tenant."""
     rows = JiraAccountGrant.objects.filter(tenant=tenant, account_id=account_id).values_list("kind", "target")
     return set(rows)
+
+
+def jira_account_email(*, tenant_id: int, account_id: str) -> str:
+    """The email an account was found by at this tenant ("" if it was never looked up by email here)."""
+    grant = JiraAccountGrant.objects.filter(
+        tenant_id=tenant_id, account_id=account_id, kind=JiraAccountGrant.Kind.EMAIL
+    ).first()
+    return grant.target if grant else ""
+
+
+def jira_grant_target_name(*, grant: JiraAccountGrant) -> str:
+    """What a grant's target is, by name: the service desk's or the organization's (its id when unknown)."""
+    if grant.kind == JiraAccountGrant.Kind.SERVICE_DESK:
+        desk = ServiceDesk.objects.filter(tenant_id=grant.tenant_id, jira_id=grant.target).first()
+        return f"{desk} (service desk {grant.target})" if desk else f"service desk {grant.target}"
+    if grant.kind == JiraAccountGrant.Kind.ORGANIZATION:
+        rule = OrganizationRule.objects.filter(tenant_id=grant.tenant_id, organization_id=grant.target).first()
+        name = rule.organization_name if rule else ""
+        return f"{name} (organization {grant.target})" if name else f"organization {grant.target}"
+    return grant.target

@@ -72,7 +72,7 @@ def run_command(tmp_path):
 def _ctrl_c(process) -> None:
     """SIGINT as a terminal's Ctrl-C sends it to bin/run; then no process of its session may be left."""
     running = " | ".join(_session_members(process.pid))
-    for name in ["run_demo", "runserver", "celery -A sso_gateway worker", "celery -A sso_gateway beat"]:
+    for name in ["run_demo", "runserver", "celery -A sso_gateway --quiet worker", "celery -A sso_gateway --quiet beat"]:
         assert name in running, running
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 0
@@ -122,7 +122,7 @@ def _admin_sync_now(base: str, password: str) -> str:
     login = admin.get(f"{base}/admin/login/", timeout=30)
     admin.post(login.url, data={**_form_fields(login.text), "username": "admin", "password": password}, timeout=30)
     tenants = admin.get(f"{base}/admin/tenants/tenant/", timeout=30)
-    assert tenants.status_code == 200 and "Demo Help Center" in tenants.text, tenants.text[:300]
+    assert tenants.status_code == 200 and "Demo Company" in tenants.text, tenants.text[:300]
     tenant_pk = re.search(r'name="_selected_action" value="(\d+)"', tenants.text).group(1)
     fields = {**_form_fields(tenants.text), "action": "sync_now", "_selected_action": tenant_pk, "index": "0"}
     started = admin.post(tenants.url, data=fields, timeout=30)
@@ -136,10 +136,43 @@ def _admin_sync_now(base: str, password: str) -> str:
     raise AssertionError("the worker never ran the sync queued by Sync now")
 
 
+def _rest_of_output(process) -> str:
+    lines = []
+    while not process.lines.empty():
+        lines.append(process.lines.get_nowait())
+    return "".join(lines)
+
+
+def _admin_session(base: str, password: str) -> requests.Session:
+    admin = requests.Session()
+    login = admin.get(f"{base}/admin/login/", timeout=30)
+    admin.post(login.url, data={**_form_fields(login.text), "username": "admin", "password": password}, timeout=30)
+    return admin
+
+
+def _own_tenant_on_the_demo_jira(base: str, password: str, output: str) -> str:
+    """As the README's "start from nothing": add a tenant, then its Jira connection with the credentials bin/run
+    printed, Save and verify: the page that lists its service desks with their substitute links."""
+    site = re.search(r"Jira connection: +site URL (\S+), classic token", output).group(1)
+    email, token = re.search(r"service-account email (\S+), API token (\S+)", output).groups()
+    admin = _admin_session(base, password)
+    add = admin.get(f"{base}/admin/tenants/tenant/add/", timeout=30)
+    fields = {**_form_fields(add.text), "name": "Second Co", "slug": "second", "is_active": "on", "_save": "Save"}
+    assert admin.post(add.url, data=fields, timeout=30).status_code == 200
+    form = admin.get(f"{base}/admin/tenants/jiraconnection/add/", timeout=30)
+    tenant_pk = re.search(r'<option value="(\d+)">Second Co</option>', form.text).group(1)
+    fields = {**_form_fields(form.text), "tenant": tenant_pk, "site_url": site, "auth_mode": "classic",
+              "email": email, "api_token": token, "_verify": "1"}  # fmt: skip
+    verified = admin.post(form.url, data=fields, timeout=60)
+    assert verified.status_code == 200 and 'id="verified-desks"' in verified.text, verified.text[-1500:]
+    return verified.text
+
+
 def test_run_command_prints_links_that_sign_a_customer_in_and_ctrl_c_stops_every_process(run_command):
     first = run_command()
     links, output = _wait_for_links(first)
     assert f"127.0.0.1:{first.port}/admin/" in output and "Operator login:   admin / " in output
+    assert f"Demo tenant:      Demo Company at http://127.0.0.1:{first.port}/demo/" in output
     assert len(links) == 3, output
 
     it_help = links["IT Help"]
@@ -156,7 +189,17 @@ def test_run_command_prints_links_that_sign_a_customer_in_and_ctrl_c_stops_every
     outside = requests.get(f"{base}/demo-idp/", params={"next": "https://evil.example/"}, timeout=30)
     assert outside.status_code == 400  # the picker only ever continues to its own authorize endpoint
     _admin_sync_now(base, password)
+    time.sleep(1)  # the rest of the banner
+    output += _rest_of_output(first)
+    verified = _own_tenant_on_the_demo_jira(base, password, output)
+    assert f"127.0.0.1:{first.port}/second/portal/1/" in verified and "IT Help" in verified
+    assert requests.get(f"{base}/favicon.ico", timeout=30).headers["Content-Type"] == "image/x-icon"
     _ctrl_c(first)
+    output += _rest_of_output(first)
+    # Quiet logs (issue 17, item 7): nothing a newcomer would take for a problem.
+    for noise in ["SecurityWarning", "superuser privileges", "No hostname was supplied", "favicon.ico 404",
+                  "Traceback", "This is a development server", "Bad Request:", "Not Found:"]:  # fmt: skip
+        assert noise not in output, f"{noise!r} in the output of bin/run:\n{output[-3000:]}"
 
     # Safe twice: same data, same password and links; Ada's requests are hers again on the restarted Jira site.
     second = run_command()

@@ -105,7 +105,7 @@ def test_an_unknown_desk_is_404_and_an_inactive_desk_410(customer, tenant):
     for client in (Client(), signed_in(customer)):
         missing = client.get("/acme/portal/99/")
         gone = client.get("/acme/portal/7/")
-        assert missing.status_code == 404 and b"no longer available" in missing.content
+        assert missing.status_code == 404 and b"could not find this service desk" in missing.content  # it never was
         assert gone.status_code == 410 and b"no longer available" in gone.content
 
 

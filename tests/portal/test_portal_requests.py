@@ -211,7 +211,7 @@ def test_forms_on_the_request_page_are_csrf_protected(site):
     item = raise_request(site, grace)
     strict = signed_in(grace, Client(enforce_csrf_checks=True))
     html = strict.get(f"/acme/requests/{item.key}/").content.decode()
-    assert html.count("csrfmiddlewaretoken") == 3
+    assert html.count("csrfmiddlewaretoken") == 4  # comment, share, transition, and the header's sign-out
     for action in ("comment", "participants", "transition"):
         assert strict.post(f"/acme/requests/{item.key}/{action}/", {"body": "x"}).status_code == 403
     assert site.fake.state.requests[item.key].comments == []

@@ -70,7 +70,7 @@ def make_row(model, tenant):
         if field.primary_key or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             continue
         if field.is_relation:
-            if field.null:
+            if field.null and field.related_model is not Tenant:  # an optional tenant (the error log) is set
                 continue
             target = field.related_model
             if target is Tenant:
