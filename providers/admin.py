@@ -11,8 +11,9 @@ from django.utils.html import format_html, format_html_join
 
 from providers.errors import SignInError
 from providers.models import AttributeMapping, Customer, IdentityProvider, LoginEvent
-from providers.oidc.flow import sign_in_start
+from providers.oidc import flow as oidc_flow
 from providers.presets import PRESETS
+from providers.saml import flow as saml_flow
 from providers.services import attribute_mapping_ensure
 from sso_gateway.pages import error_page
 from tenants.admin import CopyButtonMedia
@@ -117,7 +118,8 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
             raise PermissionDenied
         next_path = reverse("portal:home", kwargs={"tenant_slug": provider.tenant.slug})
         try:
-            return sign_in_start(request=request, provider=provider, next_path=next_path, test=True)
+            flow = saml_flow if provider.is_saml else oidc_flow
+            return flow.sign_in_start(request=request, provider=provider, next_path=next_path, test=True)
         except SignInError as error:
             return error_page(request, error, tenant=provider.tenant, staff_detail=True)
 

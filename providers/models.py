@@ -5,6 +5,8 @@ two customers. Email never links identities. Every protocol (OpenID Connect, SAM
 `providers.services.customer_sign_in`, and the portal consumes what it made.
 """
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -12,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 
 from providers.presets import PRESET_CHOICES, PRESETS
+from sso_gateway import saml
 from sso_gateway.pages import new_reference
 from tenants.fields import EncryptedTextField
 from tenants.models import Tenant
@@ -51,6 +54,7 @@ class IdentityProvider(models.Model):
     client_id = models.CharField(
         "client id",
         max_length=500,
+        blank=True,
         help_text="Salesforce: the connected app's Consumer Key. Entra ID: Application (client) ID. "
         "Okta: Client ID (Applications → your app → General).",
     )
@@ -107,6 +111,31 @@ class IdentityProvider(models.Model):
         validators=[MaxValueValidator(600)],
         help_text="How far the provider's clock may differ from ours when checking token times.",
     )
+    # SAML 2.0 (the presets whose protocol is "saml"): the provider's metadata, pasted or fetched from its URL.
+    metadata_url = models.URLField(
+        "metadata URL",
+        max_length=500,
+        blank=True,
+        validators=[validate_outbound_url],
+        help_text="SAML: the address of the provider's federation metadata. Fetched when you save and refreshed "
+        "every few hours, so a new signing certificate works without you.",
+    )
+    metadata_xml = models.TextField(
+        "metadata XML",
+        blank=True,
+        help_text="SAML: the provider's metadata document (an md:EntityDescriptor), pasted. With a metadata URL "
+        "this holds the copy last fetched from it.",
+    )
+    metadata_fetched_at = models.DateTimeField("metadata fetched at", null=True, blank=True, editable=False)
+    metadata_error = models.CharField(
+        "last metadata refresh error", max_length=500, blank=True, editable=False, default=""
+    )
+    allow_idp_initiated = models.BooleanField(
+        "accept IdP-initiated sign-ins",
+        default=False,
+        help_text="SAML: accept responses the provider sends without a request of ours (unsolicited). Off by "
+        "default: an unsolicited response cannot be tied to the browser that receives it.",
+    )
     is_enabled = models.BooleanField("enabled", default=True)
     order = models.PositiveSmallIntegerField(default=0, help_text="Position on the choice page (lowest first).")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -124,6 +153,10 @@ class IdentityProvider(models.Model):
         return PRESETS[self.preset]
 
     @property
+    def is_saml(self) -> bool:
+        return self.preset_config.protocol == "saml"
+
+    @property
     def scope_list(self) -> list[str]:
         return split_words(self.scopes)
 
@@ -135,7 +168,23 @@ class IdentityProvider(models.Model):
         return self.preset_config.discovery_url(domain=self.domain, discovery_url=self.discovery_url)
 
     def callback_path(self) -> str:
+        if self.is_saml:
+            return self.acs_path()
         return reverse("providers:callback", kwargs={"tenant_slug": self.tenant.slug, "provider_slug": self.slug})
+
+    def acs_path(self) -> str:
+        """SAML: the Assertion Consumer Service URL's path (HTTP-POST binding)."""
+        return reverse("providers:saml_acs", kwargs={"tenant_slug": self.tenant.slug, "provider_slug": self.slug})
+
+    def sp_metadata_path(self) -> str:
+        """SAML: where this row publishes its service provider metadata; its absolute URL is the SP entity id."""
+        return reverse("providers:saml_metadata", kwargs={"tenant_slug": self.tenant.slug, "provider_slug": self.slug})
+
+    def saml_metadata(self) -> saml.IdpMetadata:
+        """The identity provider's metadata, parsed (SamlInputError when there is none or it is unusable)."""
+        if not self.metadata_xml.strip():
+            raise saml.SamlInputError("No metadata yet: paste the provider's metadata XML or give its URL.")
+        return _metadata_parsed(self.metadata_xml)
 
     def login_path(self) -> str:
         return reverse("providers:login", kwargs={"tenant_slug": self.tenant.slug, "provider_slug": self.slug})
@@ -144,6 +193,11 @@ class IdentityProvider(models.Model):
         preset = PRESETS.get(self.preset)
         if preset is None:
             return
+        if preset.protocol == "saml":
+            self._clean_saml()
+            return
+        if not self.client_id:
+            raise ValidationError({"client_id": "OpenID Connect needs the client id the provider gave this app."})
         if preset.discovery is None and not self.discovery_url:
             raise ValidationError({"discovery_url": MISSING_DISCOVERY_URL})
         if preset.needs_domain and not (self.domain or preset.default_domain):
@@ -155,6 +209,24 @@ class IdentityProvider(models.Model):
                 raise ValidationError({"domain": exc.messages}) from exc
         if "openid" not in self.scope_list:
             raise ValidationError({"scopes": "The scopes must include openid (e.g. “openid email profile”)."})
+
+    def _clean_saml(self) -> None:
+        if not self.metadata_xml.strip() and not self.metadata_url:
+            raise ValidationError(
+                {"metadata_xml": "SAML needs the provider's metadata: paste its XML here or give its metadata URL."}
+            )
+        if self.metadata_xml.strip():
+            try:
+                self.saml_metadata()
+            except saml.SamlInputError as exc:
+                field = "metadata_url" if self.metadata_url else "metadata_xml"
+                raise ValidationError({field: f"The metadata cannot be used: {exc}"}) from exc
+
+
+@functools.lru_cache(maxsize=256)
+def _metadata_parsed(xml: str) -> saml.IdpMetadata:
+    """Parsed once per process and document (a refresh that changes the document parses the new one)."""
+    return saml.idp_metadata_parse(xml.encode())
 
 
 class AttributeMapping(models.Model):

@@ -19,10 +19,12 @@ import binascii
 import datetime as dt
 import secrets
 import zlib
+from dataclasses import dataclass
+from urllib.parse import quote
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml import SignatureConfiguration, XMLSigner, XMLVerifier
@@ -273,3 +275,102 @@ def certificate_pem(body: str) -> str:
     except ValueError as exc:
         raise SamlInputError("A certificate in the metadata is not a valid X.509 certificate.") from exc
     return certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
+# Metadata (SAML 2.0 Metadata §2.3-2.4): what a peer's EntityDescriptor says about it.
+
+
+@dataclass(frozen=True)
+class IdpMetadata:
+    """An identity provider as its metadata describes it: the facts a service provider needs.
+
+    `signing_certificates` holds every certificate its IDPSSODescriptor offers for signing (a KeyDescriptor
+    with use="signing" or without `use`), in document order: during a key rollover the metadata lists the
+    old and the new one, and a response signed by either verifies.
+    """
+
+    entity_id: str
+    sso_url_redirect: str
+    signing_certificates: tuple[str, ...]
+    sso_url_post: str = ""
+    want_authn_requests_signed: bool = False
+    name_id_formats: tuple[str, ...] = ()
+
+
+MAX_METADATA_BYTES = 1024 * 1024
+
+
+def idp_metadata_parse(xml: bytes, *, max_bytes: int = MAX_METADATA_BYTES) -> IdpMetadata:
+    """The identity provider an EntityDescriptor (or an EntitiesDescriptor holding exactly one) describes.
+
+    Raises SamlInputError naming what is missing: no IDPSSODescriptor, no entityID, no SingleSignOnService
+    with the HTTP-Redirect binding, no signing certificate.
+    """
+    root = parse(xml, max_bytes=max_bytes)
+    if root.tag == q("md", "EntitiesDescriptor"):
+        entities = [entity for entity in root.iter(q("md", "EntityDescriptor")) if _idp_descriptor(entity) is not None]
+        if len(entities) != 1:
+            raise SamlInputError(
+                f"The metadata lists {len(entities)} identity providers; give the metadata of exactly one."
+            )
+        root = entities[0]
+    if root.tag != q("md", "EntityDescriptor"):
+        raise SamlInputError("This is not SAML metadata: its root is not an md:EntityDescriptor.")
+    descriptor = _idp_descriptor(root)
+    if descriptor is None:
+        raise SamlInputError("The metadata describes no identity provider (it has no IDPSSODescriptor).")
+    entity_id = (root.get("entityID") or "").strip()
+    if not entity_id:
+        raise SamlInputError("The metadata's EntityDescriptor has no entityID.")
+    services = {
+        service.get("Binding"): (service.get("Location") or "").strip()
+        for service in reversed(descriptor.findall(q("md", "SingleSignOnService")))
+    }
+    if not services.get(BINDING_REDIRECT):
+        raise SamlInputError("The metadata has no SingleSignOnService with the HTTP-Redirect binding.")
+    certificates = tuple(
+        dict.fromkeys(
+            certificate_pem(text_of(cert))
+            for key in descriptor.findall(q("md", "KeyDescriptor"))
+            if key.get("use", "signing") == "signing"
+            for cert in key.iterfind(".//ds:X509Certificate", NS)
+        )
+    )
+    if not certificates:
+        raise SamlInputError("The metadata has no signing certificate (KeyDescriptor with an X509Certificate).")
+    return IdpMetadata(
+        entity_id=entity_id,
+        sso_url_redirect=services[BINDING_REDIRECT],
+        sso_url_post=services.get(BINDING_POST, ""),
+        signing_certificates=certificates,
+        want_authn_requests_signed=descriptor.get("WantAuthnRequestsSigned") in ("true", "1"),
+        name_id_formats=tuple(text_of(item) for item in descriptor.findall(q("md", "NameIDFormat"))),
+    )
+
+
+def _idp_descriptor(entity: etree._Element) -> etree._Element | None:
+    return next(
+        (
+            descriptor
+            for descriptor in entity.findall(q("md", "IDPSSODescriptor"))
+            if "urn:oasis:names:tc:SAML:2.0:protocol" in (descriptor.get("protocolSupportEnumeration") or "").split()
+        ),
+        None,
+    )
+
+
+# The HTTP-Redirect binding's detached signature (Bindings §3.4.4.1): over the query string, not the XML.
+
+SIG_ALG_RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+
+
+def redirect_query_sign(params: list[tuple[str, str]], *, key_pem: str) -> list[tuple[str, str]]:
+    """`params` (SAMLRequest or SAMLResponse, then RelayState if any) with SigAlg and Signature appended.
+
+    The signed octets are the URL-encoded `name=value` pairs joined by `&`, in this order, exactly as sent.
+    """
+    signed = [*params, ("SigAlg", SIG_ALG_RSA_SHA256)]
+    octets = "&".join(f"{name}={quote(value, safe='')}" for name, value in signed).encode()
+    key = serialization.load_pem_private_key(key_pem.encode(), password=None)
+    signature = key.sign(octets, padding.PKCS1v15(), hashes.SHA256())
+    return [*signed, ("Signature", base64.b64encode(signature).decode("ascii"))]

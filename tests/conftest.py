@@ -16,7 +16,13 @@ from sso_gateway.celery import app as celery_app
 from tests.factories import TenantFactory, UserFactory
 
 # The fakes' fixtures (test identity providers, fake JSM, name resolution), available to every test.
-pytest_plugins = ["tests.fixtures.oidc", "tests.fixtures.panva", "tests.fixtures.jsm", "tests.fixtures.dns"]
+pytest_plugins = [
+    "tests.fixtures.oidc",
+    "tests.fixtures.panva",
+    "tests.fixtures.saml_idp",
+    "tests.fixtures.jsm",
+    "tests.fixtures.dns",
+]
 
 
 def _own_cache_prefix() -> str:

@@ -1,0 +1,79 @@
+"""The gateway as a SAML service provider, one per identity provider row: its names and its messages.
+
+The SP entity id is the absolute URL of the row's SP metadata (a stable URL, as Metadata §2.3.2 advises
+for an entityID: one that resolves to the metadata), the ACS URL its HTTP-POST endpoint. Both are built
+on GATEWAY_BASE_URL, like the OpenID Connect callback URL.
+"""
+
+from urllib.parse import urlencode
+
+from django.utils import timezone
+from lxml import etree
+
+from providers.models import IdentityProvider
+from sso_gateway import saml
+from sso_gateway.saml import q
+from tenants.links import absolute
+
+PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol"
+
+
+def sp_entity_id(provider: IdentityProvider) -> str:
+    return absolute(provider.sp_metadata_path())
+
+
+def acs_url(provider: IdentityProvider) -> str:
+    return absolute(provider.acs_path())
+
+
+def authn_request(*, provider: IdentityProvider, request_id: str, destination: str) -> bytes:
+    """Core §3.4.1: who asks (Issuer), where the answer goes (ACS URL, HTTP-POST) and which NameID to send."""
+    nsmap = {"samlp": saml.NS["samlp"], "saml": saml.NS["saml"]}
+    request = etree.Element(
+        q("samlp", "AuthnRequest"),
+        nsmap=nsmap,
+        ID=request_id,
+        Version="2.0",
+        IssueInstant=saml.instant(timezone.now()),
+        Destination=destination,
+        AssertionConsumerServiceURL=acs_url(provider),
+        ProtocolBinding=saml.BINDING_POST,
+    )
+    etree.SubElement(request, q("saml", "Issuer")).text = sp_entity_id(provider)
+    policy = etree.SubElement(request, q("samlp", "NameIDPolicy"), AllowCreate="true")
+    if provider.preset_config.name_id_format:
+        policy.set("Format", provider.preset_config.name_id_format)
+    return etree.tostring(request)
+
+
+def redirect_url(*, provider: IdentityProvider, request_id: str) -> str:
+    """The HTTP-Redirect binding (Bindings §3.4): the deflated request, and the request id as RelayState."""
+    destination = provider.saml_metadata().sso_url_redirect
+    xml = authn_request(provider=provider, request_id=request_id, destination=destination)
+    query = urlencode({"SAMLRequest": saml.encode_redirect(xml), "RelayState": request_id})
+    return f"{destination}{'&' if '?' in destination else '?'}{query}"
+
+
+def sp_metadata(provider: IdentityProvider) -> bytes:
+    """Metadata §2.4.4: the SPSSODescriptor an identity provider imports to register the gateway."""
+    nsmap = {"md": saml.NS["md"]}
+    entity = etree.Element(q("md", "EntityDescriptor"), nsmap=nsmap, entityID=sp_entity_id(provider))
+    descriptor = etree.SubElement(
+        entity,
+        q("md", "SPSSODescriptor"),
+        AuthnRequestsSigned="false",
+        WantAssertionsSigned="true",
+        protocolSupportEnumeration=PROTOCOL,
+    )
+    formats = [provider.preset_config.name_id_format] if provider.preset_config.name_id_format else []
+    for name_id_format in formats or [saml.NAMEID_EMAIL, saml.NAMEID_PERSISTENT, saml.NAMEID_UNSPECIFIED]:
+        etree.SubElement(descriptor, q("md", "NameIDFormat")).text = name_id_format
+    etree.SubElement(
+        descriptor,
+        q("md", "AssertionConsumerService"),
+        Binding=saml.BINDING_POST,
+        Location=acs_url(provider),
+        index="0",
+        isDefault="true",
+    )
+    return etree.tostring(entity, xml_declaration=True, encoding="UTF-8")
