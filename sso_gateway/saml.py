@@ -184,7 +184,10 @@ def parse_instant(value: str) -> dt.datetime:
 
 def _signature_placeholder(element: etree._Element) -> None:
     """Put the enveloped signature where the schema wants it: right after the element's Issuer."""
-    placeholder = etree.Element(q("ds", "Signature"), Id="placeholder")
+    # Declared with the ds prefix on the Signature itself: with an undeclared namespace lxml names it ns0, and
+    # moving the signed element into another document (an assertion into its response) renames the SignedInfo's
+    # prefix, which changes its canonical form and breaks the signature.
+    placeholder = etree.Element(q("ds", "Signature"), Id="placeholder", nsmap={"ds": NS["ds"]})
     issuer = element.find(q("saml", "Issuer"))
     element.insert(0 if issuer is None else element.index(issuer) + 1, placeholder)
 

@@ -40,7 +40,8 @@ def sign_in_start(*, request, provider: IdentityProvider, next_path: str, test: 
 def transaction_for(request, *, provider: IdentityProvider, root) -> SamlTransaction | None:
     """This browser's pending request the response answers; None for an unsolicited response the provider
     is allowed to send. Anything else raises before a row is written (it is no attempt of this browser)."""
-    request_id = response.in_response_to(root) or request.POST.get("RelayState", "")[:100]
+    relay_state = request.POST.get("RelayState", "")[:100]
+    request_id = response.in_response_to(root) or (relay_state if transaction.is_request_id(relay_state) else "")
     if not request_id:
         if provider.allow_idp_initiated:
             return None

@@ -82,6 +82,10 @@ def store(response, *, transaction: SamlTransaction, tenant_slug: str, request) 
     response.set_cookie(transaction.cookie_name, seal(transaction), max_age=MAX_AGE, httponly=True, **options)
 
 
+def is_request_id(value: str) -> bool:
+    return bool(_REQUEST_ID.match(value or ""))
+
+
 def load(request, *, request_id: str) -> SamlTransaction:
     """The transaction of the request `request_id` (the response's InResponseTo) started in this browser."""
     if not _REQUEST_ID.match(request_id or ""):

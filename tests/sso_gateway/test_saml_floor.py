@@ -84,3 +84,15 @@ def test_times_are_utc_with_z():
 def test_certificate_body_round_trips(keys):
     (_, cert), _ = keys
     assert saml.certificate_pem(saml.certificate_body(cert)) == cert
+
+
+def test_a_signed_assertion_moved_into_a_response_still_verifies(keys):
+    (key, cert), _ = keys
+    signed = saml.sign(saml.parse(ASSERTION.encode()), key_pem=key, cert_pem=cert)
+    response = etree.fromstring(
+        b'<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+        b'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r1" Version="2.0"/>'
+    )
+    response.append(signed)
+    reparsed = saml.parse(etree.tostring(response))
+    assert saml.verify(reparsed.find("saml:Assertion", saml.NS), [cert]).get("ID") == "_a1"
