@@ -9,6 +9,7 @@ from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from providers.admin_forms import IdentityProviderForm
 from providers.errors import SignInError
 from providers.models import AttributeMapping, Customer, IdentityProvider, LoginEvent
 from providers.oidc import flow as oidc_flow
@@ -46,7 +47,9 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
     list_display = ["name", "tenant", "preset", "slug", "is_enabled", "order"]
     list_filter = ["preset", "is_enabled", "tenant"]
     search_fields = ["name", "slug", "client_id", "domain"]
-    readonly_fields = ["callback_url", "where_to_find", "test_connection"]
+    form = IdentityProviderForm
+    readonly_fields = ["callback_url", "sp_entity_id", "sp_metadata_url", "where_to_find", "test_connection",
+                       "metadata_status"]  # fmt: skip
     inlines = [AttributeMappingInline]
     fieldsets = [
         (None, {"fields": ["tenant", "preset", "name", "slug", "is_enabled", "order"]}),
@@ -55,6 +58,8 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
             {
                 "fields": [
                     "callback_url",
+                    "sp_entity_id",
+                    "sp_metadata_url",
                     "test_connection",
                     "where_to_find",
                     "client_id",
@@ -63,6 +68,10 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
                     "discovery_url",
                     "scopes",
                     "token_auth_method",
+                    "metadata_url",
+                    "metadata_xml",
+                    "metadata_status",
+                    "allow_idp_initiated",
                 ]
             },
         ),
@@ -104,6 +113,36 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
             "Provisions nothing and creates no customer.</span>",
             url,
         )
+
+    @admin.display(description="SP entity id")
+    def sp_entity_id(self, obj):
+        if not obj.pk:
+            return "Save first."
+        return copyable(absolute(obj.sp_metadata_path())) if obj.is_saml else "—"
+
+    @admin.display(description="SP metadata URL")
+    def sp_metadata_url(self, obj):
+        if not obj.pk:
+            return "Save first."
+        return copyable(absolute(obj.sp_metadata_path())) if obj.is_saml else "—"
+
+    @admin.display(description="metadata")
+    def metadata_status(self, obj):
+        if not obj.pk or not obj.is_saml:
+            return "—"
+        try:
+            metadata = obj.saml_metadata()
+        except Exception as exc:  # noqa: BLE001 (shown to the admin, whatever it is)
+            return f"Unusable: {exc}"
+        fetched = f"fetched {obj.metadata_fetched_at:%Y-%m-%d %H:%M} UTC" if obj.metadata_fetched_at else "pasted"
+        error = f" Last refresh failed: {obj.metadata_error}" if obj.metadata_error else ""
+        certificates = len(metadata.signing_certificates)
+        return f"{metadata.entity_id}; {certificates} signing certificate(s); {fetched}.{error}"
+
+    def save_model(self, request, obj, form, change):
+        if getattr(form, "fetched_at", None):
+            obj.metadata_fetched_at, obj.metadata_error = form.fetched_at, ""
+        super().save_model(request, obj, form, change)
 
     def get_urls(self):
         test = self.admin_site.admin_view(self.test_connection_view)

@@ -4,13 +4,34 @@ import tenants.validators
 from django.db import migrations, models
 
 
+TASK_NAME = "Refresh SAML identity providers' metadata"
+TASK = "providers.tasks.saml_metadata_refresh_all"
+
+
+def create_schedule(apps, schema_editor):
+    """Beat entry: every hour, each SAML provider's metadata is fetched again from its URL (rollover)."""
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    interval, _ = IntervalSchedule.objects.get_or_create(every=1, period="hours")
+    PeriodicTask.objects.get_or_create(
+        name=TASK_NAME,
+        defaults={"task": TASK, "interval": interval, "enabled": True, "description": "New signing certificates."},
+    )
+
+
+def remove_schedule(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('providers', '0005_sign_in_log_names'),
+        ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]
 
     operations = [
+        migrations.RunPython(create_schedule, remove_schedule),
         migrations.AddField(
             model_name='identityprovider',
             name='allow_idp_initiated',
