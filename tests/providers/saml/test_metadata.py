@@ -1,8 +1,6 @@
 """Metadata both ways: the provider's (pasted, or fetched from its URL and refreshed by beat, with key
 rollover), and ours (the SP metadata each SAML provider row publishes at a stable URL)."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,38 +11,11 @@ from providers import tasks
 from providers.models import IdentityProvider
 from providers.saml import sp
 from sso_gateway import saml
+from tests.helpers.metadata_server import MetadataServer
 from tests.providers.saml import builder
 from tests.providers.saml.conftest import start_sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-class MetadataServer:
-    """A metadata URL on 127.0.0.1 whose document (or status) the test changes."""
-
-    def __init__(self, document: str):
-        self.document, self.status = document, 200
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                body = outer.document.encode()
-                self.send_response(outer.status)
-                self.send_header("Content-Type", "application/samlmetadata+xml")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}/FederationMetadata.xml"
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
