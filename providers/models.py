@@ -48,8 +48,8 @@ class IdentityProvider(models.Model):
         max_length=32,
         choices=PRESET_CHOICES,
         default="salesforce",
-        help_text="Where your customers already have an account. Any other OpenID Connect provider: "
-        "Generic OpenID Connect, with its discovery URL.",
+        help_text="Where your customers already have an account. Any other: Generic OpenID Connect (its discovery "
+        "URL) or Generic SAML 2.0 (its metadata).",
     )
     client_id = models.CharField(
         "client id",
@@ -230,31 +230,37 @@ def _metadata_parsed(xml: str) -> saml.IdpMetadata:
 
 
 class AttributeMapping(models.Model):
-    """Which claim fills which customer attribute. Blank: not mapped."""
+    """Which claim (OpenID Connect) or attribute Name (SAML) fills which customer attribute. Blank: not mapped.
+
+    SAML attribute names are URIs (http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress), hence
+    the room for 255 characters."""
 
     provider = models.OneToOneField(IdentityProvider, on_delete=models.CASCADE, related_name="mapping")
     email = models.CharField(
         "email claim",
-        max_length=100,
+        max_length=255,
         default="email",
-        help_text="Salesforce, Okta: email. Entra ID: email (add it under Token configuration → Add optional claim).",
+        help_text="The claim (OpenID Connect) or attribute Name (SAML) holding the email; each preset fills in what "
+        "its provider sends. Entra ID (OIDC): email, added under Token configuration → Add optional claim. SAML: a "
+        "NameID in email-address format is the email, and this attribute is read only otherwise.",
     )
-    first_name = models.CharField("first name claim", max_length=100, blank=True, default="given_name")
-    last_name = models.CharField("last name claim", max_length=100, blank=True, default="family_name")
+    first_name = models.CharField("first name claim", max_length=255, blank=True, default="given_name")
+    last_name = models.CharField("last name claim", max_length=255, blank=True, default="family_name")
     display_name = models.CharField(
         "display name claim",
-        max_length=100,
+        max_length=255,
         blank=True,
         default="name",
-        help_text="Test connection lists every claim the provider sent; type the name of one of them.",
+        help_text="Test connection lists every claim or attribute the provider sent; type the name of one of them.",
     )
     groups = models.CharField(
         "groups claim",
-        max_length=100,
+        max_length=255,
         blank=True,
         default="",
-        help_text="Entra ID: groups (Token configuration → Add groups claim). Okta: groups (Sign On → Groups claim "
-        "filter). Salesforce sends none.",
+        help_text="Entra ID: groups (OIDC: Token configuration → Add groups claim; SAML: Attributes & Claims → Add a "
+        "group claim). Okta: groups (Groups claim filter, or the SAML app's Group Attribute Statement). Salesforce "
+        "sends none.",
     )
 
     ATTRIBUTES = ("email", "first_name", "last_name", "display_name", "groups")

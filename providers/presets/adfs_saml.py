@@ -17,4 +17,5 @@ PRESET = saml_preset(
     "relying party trust identifier and the ACS URL as SAML 2.0 SSO service URL.",
     name_id_format=NAMEID_EMAIL,
     mapping={**SAML_MAPPING, "display_name": f"{CLAIMS}/name", "groups": "http://schemas.xmlsoap.org/claims/Group"},
+    metadata_placeholder="https://adfs.example.com/FederationMetadata/2007-06/FederationMetadata.xml",
 )

@@ -37,6 +37,9 @@ class Preset:
     register_help: str = ""
     # SAML: where to find the provider's metadata (its URL or the XML to paste).
     metadata_help: str = ""
+    # Examples shown in the admin's empty fields, in this provider's own form.
+    domain_placeholder: str = ""
+    metadata_placeholder: str = ""
     # SAML: the NameID format asked for in the AuthnRequest's NameIDPolicy ("" asks for none in particular).
     name_id_format: str = ""
 

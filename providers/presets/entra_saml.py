@@ -18,4 +18,6 @@ PRESET = saml_preset(
     "Service URL) = the ACS URL. Or \u201cUpload metadata file\u201d with the SP metadata.",
     name_id_format=NAMEID_EMAIL,
     mapping={**SAML_MAPPING, "display_name": "http://schemas.microsoft.com/identity/claims/displayname"},
+    metadata_placeholder="https://login.microsoftonline.com/<tenant id>/federationmetadata/2007-06/"
+    "federationmetadata.xml?appid=<app id>",
 )

@@ -7,4 +7,6 @@ PRESET = Preset(
     domain_help="Okta admin → your app → Sign On; e.g. acme.okta.com, or acme.okta.com/oauth2/default.",
     client_help="Okta admin → Applications → your app → General → Client Credentials.",
     mapping={**DEFAULT_MAPPING, "groups": "groups"},
+    register_help="Applications → your app → General → Sign-in redirect URIs.",
+    domain_placeholder="acme.okta.com",
 )

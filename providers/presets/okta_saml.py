@@ -19,4 +19,5 @@ PRESET = saml_preset(
         "display_name": "",
         "groups": "groups",
     },
+    metadata_placeholder="https://acme.okta.com/app/<app id>/sso/saml/metadata",
 )

@@ -7,4 +7,5 @@ PRESET = saml_preset(
     "or the XML file its console lets you download.",
     register_help="Register a service provider (\u201cSAML application\u201d) at your provider with the ACS URL and "
     "SP entity id below, or give it the SP metadata URL.",
+    metadata_placeholder="https://idp.example.com/saml/metadata",
 )

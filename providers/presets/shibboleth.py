@@ -23,4 +23,5 @@ PRESET = saml_preset(
         "display_name": "urn:oid:2.16.840.1.113730.3.1.241",
         "groups": "urn:oid:1.3.6.1.4.1.5923.1.1.1.1",
     },
+    metadata_placeholder="https://idp.example.edu/idp/shibboleth",
 )

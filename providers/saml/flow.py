@@ -37,11 +37,28 @@ def sign_in_start(*, request, provider: IdentityProvider, next_path: str, test: 
     return redirect
 
 
+RESUBMITTED = "gw_resubmitted"
+
+
+def request_id_of(request, root) -> str:
+    """The request the response says it answers (InResponseTo, else our RelayState): a lookup key, not yet trusted."""
+    relay_state = request.POST.get("RelayState", "")[:100]
+    return response.in_response_to(root) or (relay_state if transaction.is_request_id(relay_state) else "")
+
+
+def needs_same_site_resubmit(request, *, root) -> bool:
+    """Whether the POST names a request of ours whose cookie the browser did not send (a cross-site POST with a
+    SameSite=Lax cookie: plain http, or a browser that keeps SameSite=None from cross-site POSTs)."""
+    request_id = request_id_of(request, root)
+    if not transaction.is_request_id(request_id) or request.POST.get(RESUBMITTED):
+        return False
+    return transaction.PREFIX + request_id not in request.COOKIES
+
+
 def transaction_for(request, *, provider: IdentityProvider, root) -> SamlTransaction | None:
     """This browser's pending request the response answers; None for an unsolicited response the provider
     is allowed to send. Anything else raises before a row is written (it is no attempt of this browser)."""
-    relay_state = request.POST.get("RelayState", "")[:100]
-    request_id = response.in_response_to(root) or (relay_state if transaction.is_request_id(relay_state) else "")
+    request_id = request_id_of(request, root)
     if not request_id:
         if provider.allow_idp_initiated:
             return None

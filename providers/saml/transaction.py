@@ -8,8 +8,9 @@ timestamp) and encrypted (Fernet keyed from SECRET_KEY). One cookie per pending 
 The provider returns the customer with a cross-site POST (HTTP-POST binding), which browsers send
 SameSite=Lax cookies with only when the provider is the same site. So on https the cookie is
 SameSite=None; Secure (a login-CSRF with it would still need the request ID, which only the provider
-and this browser's encrypted cookie know); on plain http (tests, the demo: the provider on the same
-host) SameSite=None is refused by browsers, and Lax is used.
+and this browser's encrypted cookie know). On plain http (tests, the demo) browsers refuse SameSite=None,
+and the cookie is Lax; when a POST arrives without it, the ACS answers with a page that posts the same
+fields again from the gateway's own origin, a same-site POST that carries it (providers/saml/views.py).
 """
 
 import base64

@@ -67,6 +67,8 @@ def _acs(request, *, tenant_slug, provider_slug):
     if not posted:
         raise SamlMessageRefused("the POST carries no SAMLResponse.", reason="saml_missing")
     root = response.decode(posted)
+    if flow.needs_same_site_resubmit(request, root=root):
+        return _resubmit(request, posted=posted)
     # Without this browser's pending request this is not its attempt (a crawler, a replay elsewhere): no row.
     tx = request._saml_transaction = flow.transaction_for(request, provider=provider, root=root)
     is_test = tx is not None and tx.test
@@ -86,6 +88,16 @@ def _acs(request, *, tenant_slug, provider_slug):
     login_event_record(request=request, tenant=request.tenant, provider=provider, customer=customer)
     next_path = tx.next_path if tx is not None else request.POST.get("RelayState", "")
     return HttpResponseRedirect(safe_next(next_path, tenant_slug=tenant_slug))
+
+
+def _resubmit(request, *, posted: str):
+    """The provider's cross-site POST arrived without this browser's SameSite=Lax request cookie: post the same
+    fields again from a page of ours, a same-site POST that carries it (once: the repost is marked)."""
+    context = {"tenant": request.tenant, "action": request.path, "saml_response": posted,
+               "relay_state": request.POST.get("RelayState", "")[:100]}  # fmt: skip
+    page = render(request, "providers/saml_continue.html", context)
+    page["Cache-Control"] = "no-store"
+    return page
 
 
 def _test_result(request, *, provider, assertion):

@@ -41,9 +41,14 @@ class Started:
     acs_path: str
 
     def post(self, xml: bytes | str, *, relay_state: str | None = None):
+        """POST to the ACS as the provider's auto-posting form would; when the gateway asks the browser to post
+        again from its own origin (no request cookie came with the POST), do so, as the page's script does."""
         value = saml.encode_post(xml) if isinstance(xml, bytes) else xml
         data = {"SAMLResponse": value, "RelayState": self.request_id if relay_state is None else relay_state}
-        return self.client.post(self.acs_path, data)
+        page = self.client.post(self.acs_path, data)
+        if page.status_code == 200 and b'id="gw-saml-continue"' in page.content:
+            page = self.client.post(self.acs_path, {**data, "gw_resubmitted": "1"})
+        return page
 
 
 def start_sign_in(provider, client: Client | None = None, *, next_path: str = "/acme/account/") -> Started:

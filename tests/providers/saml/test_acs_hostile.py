@@ -9,6 +9,7 @@ import copy
 import datetime as dt
 
 import pytest
+from django.test import Client
 from lxml import etree
 from signxml import XMLSigner
 
@@ -289,3 +290,17 @@ def test_a_get_of_the_acs_is_refused(started):
 def test_the_cookie_of_the_request_is_used_up_whatever_the_outcome(started, other_keys):
     page = started.post(builder.good(started.shape, other_keys))
     assert page.cookies[f"gwsaml_{started.request_id}"]["max-age"] == 0
+
+
+def test_a_cross_site_post_without_the_cookie_is_posted_again_from_our_origin(started, idp_keys):
+    """A browser that keeps the SameSite=Lax cookie from the provider's cross-site POST gets a page that posts the
+    same fields again from the gateway's origin (same-site, so the cookie comes), once."""
+    fields = {"SAMLResponse": saml.encode_post(builder.good(started.shape, idp_keys)), "RelayState": started.request_id}
+    cross_site = Client()  # no cookies: what a cross-site POST carries
+    page = cross_site.post(started.acs_path, fields)
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="gw-saml-continue"' in html and 'name="gw_resubmitted"' in html
+    assert f'value="{fields["SAMLResponse"]}"' in html and "<script nonce=" in html
+    assert not Customer.objects.exists()
+    assert_refused(cross_site.post(started.acs_path, {**fields, "gw_resubmitted": "1"}), status=400)  # once only
+    assert_signed_in(started.client.post(started.acs_path, {**fields, "gw_resubmitted": "1"}), started)
