@@ -73,7 +73,7 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
                 "callback_url", "client_id", "client_secret", "domain", "discovery_url", "scopes", "token_auth_method",
             ]}),
             ("Registration at the provider", {"classes": classes("saml"), "fields": [
-                "acs_url", "sp_entity_id", "metadata_url", "metadata_xml", "metadata_status",
+                "acs_url", "sp_entity_id", "metadata_url", "metadata_xml", "metadata_status", "sign_authn_requests",
             ]}),
             ("Test connection", {"fields": ["test_connection"]}),
             ("Routing", {"fields": ["email_domains"]}),
@@ -151,7 +151,8 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
         fetched = f"fetched {obj.metadata_fetched_at:%Y-%m-%d %H:%M} UTC" if obj.metadata_fetched_at else "pasted"
         error = f" Last refresh failed: {obj.metadata_error}" if obj.metadata_error else ""
         certificates = len(metadata.signing_certificates)
-        return f"Issuer {metadata.entity_id}; {certificates} signing certificate(s); {fetched}.{error}"
+        signed = " It asks for signed AuthnRequests: they are signed." if metadata.want_authn_requests_signed else ""
+        return f"Issuer {metadata.entity_id}; {certificates} signing certificate(s); {fetched}.{signed}{error}"
 
     def save_model(self, request, obj, form, change):
         if getattr(form, "fetched_at", None):

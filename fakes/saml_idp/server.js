@@ -2,6 +2,7 @@
 // Web Browser SSO profile (HTTP-Redirect in, HTTP-POST out), started by fakes/saml_idp/process.py.
 //
 //   node server.js --port 0 --sp-metadata FILE [--sign assertion|response|both] [--nameid-format URN]
+//                  [--want-signed-requests]   (AuthnRequests must carry a valid HTTP-Redirect signature)
 //
 // Environment: SAML_IDP_KEY and SAML_IDP_CERT (PEM, made by the test), SAML_IDP_ACCOUNTS (JSON:
 // {"login": {"nameid": "...", "attributes": {"Name URI": ["value", ...]}}}).
@@ -83,7 +84,10 @@ async function handle(req, res) {
   }
   if (req.method === 'GET' && url.pathname === '/sso') {
     const query = Object.fromEntries(url.searchParams);
-    const parsed = await idp.parseLoginRequest(sp, 'redirect', { query });
+    // The signed octets are the query's parameters as sent, up to (not including) the Signature (Bindings §3.4.4.1).
+    const rawQuery = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
+    const octetString = rawQuery.split('&').filter((part) => !part.startsWith('Signature=')).join('&');
+    const parsed = await idp.parseLoginRequest(sp, 'redirect', { query, octetString });
     const requestId = parsed.extract.request.id;
     return page(res, 200, `<h1>Sign in</h1><form method="post" action="/login">
       <input type="hidden" name="request_id" value="${escape(requestId)}">
@@ -121,7 +125,7 @@ server.listen(Number(argument('port', '0')), '127.0.0.1', () => {
     nameIDFormat: [nameIdFormat],
     singleSignOnService: [{ Binding: REDIRECT, Location: `${base}/sso` }],
     requestSignatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-    wantAuthnRequestsSigned: false,
+    wantAuthnRequestsSigned: process.argv.includes('--want-signed-requests'),
   });
   process.stdout.write(JSON.stringify({ base, port }) + '\n');
 });

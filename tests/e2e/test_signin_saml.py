@@ -80,3 +80,23 @@ def test_test_connection_shows_the_name_id_every_attribute_and_the_mapped_result
     assert 'data-mapped="last_name">Lovelace<' in html
     assert not Customer.objects.exists()
     assert LoginEvent.objects.get().is_test
+
+
+def test_signed_authn_requests_are_verified_by_the_idp_that_asks_for_them(tenant, saml_idp_factory):
+    """samlify's IdP says WantAuthnRequestsSigned and checks our HTTP-Redirect signature against the signing
+    certificate of our SP metadata; an unsigned (or wrongly signed) request is refused there."""
+    row = IdentityProvider(tenant=tenant, slug="corp", name="Corp SAML", preset="saml", sign_authn_requests=True)
+    row.save()  # the provider's own SP key pair is made when it is saved
+    assert row.sp_signing_key and "BEGIN CERTIFICATE" in row.sp_signing_certificate
+    idp = saml_idp_factory(provider=row, want_signed_requests=True)
+    provider = saml_provider_at(idp, row)
+    client = Client()
+    to_idp = client.get(f"/acme/saml/{provider.slug}/start/", {"next": "/acme/account/"})
+    query = parse_qs(urlsplit(to_idp["Location"]).query)
+    assert query["SigAlg"] == ["http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"] and query["Signature"]
+    acs_url, fields = saml_idp_sign_in(requests.Session(), to_idp["Location"], login="ada")
+    assert _acs_post(client, acs_url, fields)["Location"] == "/acme/account/"
+
+    tampered = to_idp["Location"].replace("RelayState=_", "RelayState=_0")
+    refused = requests.get(tampered, timeout=10)
+    assert refused.status_code == 400 and "SIGNATURE" in refused.text.upper(), refused.text[:500]

@@ -164,3 +164,25 @@ def test_on_https_the_request_cookie_survives_the_providers_cross_site_post(saml
     started = start_sign_in(saml_idp)
     cookie = started.client.cookies[f"gwsaml_{started.request_id}"]
     assert cookie["samesite"] == "None" and cookie["secure"]
+
+
+def test_signed_requests_publish_the_providers_own_signing_certificate(client, saml_idp):
+    saml_idp.sign_authn_requests = True
+    saml_idp.save()
+    root = saml.parse(client.get("/acme/saml/corp/metadata/").content)
+    descriptor = root.find("md:SPSSODescriptor", saml.NS)
+    assert descriptor.get("AuthnRequestsSigned") == "true"
+    body = saml.text_of(descriptor.find("md:KeyDescriptor[@use='signing']//ds:X509Certificate", saml.NS))
+    assert saml.certificate_pem(body) == saml_idp.sp_signing_certificate
+    assert "PRIVATE KEY" not in client.get("/acme/saml/corp/metadata/").content.decode()
+
+
+def test_a_provider_whose_metadata_wants_signed_requests_gets_a_key_and_signs(saml_idp, idp_keys):
+    saml_idp.metadata_xml = builder.metadata_xml(idp_keys[1]).replace(
+        "<md:IDPSSODescriptor ", '<md:IDPSSODescriptor WantAuthnRequestsSigned="true" '
+    )
+    saml_idp.save()
+    assert saml_idp.signs_requests and saml_idp.sp_signing_key
+    location = start_sign_in(saml_idp).client.get("/acme/saml/corp/start/")["Location"]
+    query = parse_qs(urlsplit(location).query)
+    assert query["SigAlg"] and query["Signature"]
