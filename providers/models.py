@@ -118,7 +118,7 @@ class IdentityProvider(models.Model):
         blank=True,
         validators=[validate_outbound_url],
         help_text="SAML: the address of the provider's federation metadata. Fetched when you save and refreshed "
-        "every few hours, so a new signing certificate works without you.",
+        "every hour, so a new signing certificate works without you.",
     )
     metadata_xml = models.TextField(
         "metadata XML",

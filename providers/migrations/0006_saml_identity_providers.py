@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='identityprovider',
             name='metadata_url',
-            field=models.URLField(blank=True, help_text="SAML: the address of the provider's federation metadata. Fetched when you save and refreshed every few hours, so a new signing certificate works without you.", max_length=500, validators=[tenants.validators.validate_outbound_url], verbose_name='metadata URL'),
+            field=models.URLField(blank=True, help_text="SAML: the address of the provider's federation metadata. Fetched when you save and refreshed every hour, so a new signing certificate works without you.", max_length=500, validators=[tenants.validators.validate_outbound_url], verbose_name='metadata URL'),
         ),
         migrations.AddField(
             model_name='identityprovider',

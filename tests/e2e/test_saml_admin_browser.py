@@ -3,6 +3,8 @@ preset's help), the ACS URL and SP entity id appear with copy buttons as soon as
 the first save), the metadata is pasted, and Test connection signs in at samlify (a real SAML IdP) in a new
 window and shows the NameID, every attribute and the mapped result. Screenshots go to docs/screenshots/."""
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,9 +13,19 @@ from providers.models import IdentityProvider
 from tests.factories import TenantFactory, UserFactory
 
 REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "saml-admin"
 SCREENSHOTS = REPO / "docs" / "screenshots"
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "saml-admin-" + "pw"
+
+
+def shot(page, name: str) -> None:
+    """Into test-artifacts/ every run; into docs/screenshots/ only when asked (else the tree changes every run)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    readme_shot = SCREENSHOTS / f"{name}.png"
+    if os.environ.get("GATEWAY_UPDATE_SCREENSHOTS") or not readme_shot.exists():
+        shutil.copy(ARTIFACTS / f"{name}.png", readme_shot)
 
 
 @pytest.fixture
@@ -63,7 +75,7 @@ def test_an_admin_adds_a_saml_provider_and_tests_it(setup):
         page.wait_for_selector(".field-acs_url button:has-text('Copied')")
         assert page.evaluate("navigator.clipboard.readText()") == acs
         page.fill("#id_metadata_xml", metadata)
-        page.screenshot(path=str(SCREENSHOTS / "admin-saml-provider-add.png"), full_page=True)
+        shot(page, "admin-saml-provider-add")
         page.click("input[name=_continue]")
         page.wait_for_selector("text=was added successfully")
         assert "1 signing certificate(s)" in page.inner_text(".field-metadata_status")
@@ -78,5 +90,5 @@ def test_an_admin_adds_a_saml_provider_and_tests_it(setup):
         main = window.inner_text("main")
         assert "Success." in main and "ada.lovelace@example.com" in main
         assert "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname" in main and "customers, vip" in main
-        window.screenshot(path=str(SCREENSHOTS / "admin-saml-test-connection.png"), full_page=True)
+        shot(window, "admin-saml-test-connection")
         browser.close()
