@@ -50,6 +50,7 @@ PROVIDER_KEYS = (
     Key("metadata_url", "metadata_url", "str", protocol="saml"),
     Key("allow_idp_initiated", "allow_idp_initiated", "bool", protocol="saml"),
     Key("sign_authn_requests", "sign_authn_requests", "bool", protocol="saml"),
+    Key("want_encrypted_assertions", "want_encrypted_assertions", "bool", protocol="saml"),
     Key("email_domains", "email_domains", "words"),
     Key("token_auth_method", "token_auth_method", "str", protocol="oidc"),
     Key("clock_leeway", "clock_leeway", "int"),

@@ -74,6 +74,7 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
             ]}),
             ("Registration at the provider", {"classes": classes("saml"), "fields": [
                 "acs_url", "sp_entity_id", "metadata_url", "metadata_xml", "metadata_status", "sign_authn_requests",
+                "want_encrypted_assertions",
             ]}),
             ("Test connection", {"fields": ["test_connection"]}),
             ("Routing", {"fields": ["email_domains"]}),

@@ -142,6 +142,14 @@ class IdentityProvider(models.Model):
         help_text="SAML: sign the requests the gateway sends (RSA-SHA256) with a key of this provider's own, published "
         "in the SP metadata. Always on when the provider's metadata asks for signed requests.",
     )
+    want_encrypted_assertions = models.BooleanField(
+        "want encrypted assertions",
+        default=False,
+        help_text="SAML: publish an encryption certificate of this provider's own in the SP metadata, so the provider "
+        "encrypts its assertions to it (AES-GCM or AES-CBC, RSA-OAEP). The signature inside is still required.",
+    )
+    sp_encryption_key = EncryptedTextField("SP encryption key", blank=True, editable=False)
+    sp_encryption_certificate = models.TextField("SP encryption certificate", blank=True, editable=False)
     sp_signing_key = EncryptedTextField("SP signing key", blank=True, editable=False)
     sp_signing_certificate = models.TextField("SP signing certificate", blank=True, editable=False)
     is_enabled = models.BooleanField("enabled", default=True)
@@ -157,14 +165,16 @@ class IdentityProvider(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        """A SAML provider that signs its requests gets its own key pair when it first needs one (at save, so a
-        sign-in start never writes)."""
-        if self.is_saml and self.signs_requests and not self.sp_signing_key:
-            self.sp_signing_key, self.sp_signing_certificate = saml.self_signed_certificate(
-                f"{self.tenant.slug}/{self.slug} SAML SP"
-            )
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "sp_signing_key", "sp_signing_certificate"}
+        """A SAML provider that signs its requests or wants encrypted assertions gets its own key pair for each when
+        it first needs one (at save, so a sign-in start never writes)."""
+        for wanted, use in ((self.is_saml and self.signs_requests, "signing"),
+                            (self.is_saml and self.want_encrypted_assertions, "encryption")):  # fmt: skip
+            if wanted and not getattr(self, f"sp_{use}_key"):
+                key, certificate = saml.self_signed_certificate(f"{self.tenant.slug}/{self.slug} SAML SP {use}")
+                setattr(self, f"sp_{use}_key", key)
+                setattr(self, f"sp_{use}_certificate", certificate)
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], f"sp_{use}_key", f"sp_{use}_certificate"}
         super().save(*args, **kwargs)
 
     @property

@@ -70,6 +70,7 @@ def ensure_node_modules() -> None:
 def start_saml_idp(
     *, sp_metadata: bytes, key_pem: str, cert_pem: str, accounts: dict, log_path: Path, sign: str = "assertion",
     name_id_format: str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress", want_signed_requests: bool = False,
+    encrypt: bool = False,
 ) -> SamlIdp:  # fmt: skip
     node = shutil.which("node")
     if not node:
@@ -79,6 +80,7 @@ def start_saml_idp(
     sp_file.write_bytes(sp_metadata)
     argv = [node, "server.js", "--port", "0", "--sp-metadata", str(sp_file), "--sign", sign]
     argv += ["--nameid-format", name_id_format] + (["--want-signed-requests"] if want_signed_requests else [])
+    argv += ["--encrypt"] if encrypt else []
     env = {**os.environ, "SAML_IDP_KEY": key_pem, "SAML_IDP_CERT": cert_pem, "SAML_IDP_ACCOUNTS": json.dumps(accounts)}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(argv, cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=log)  # noqa: SIM115

@@ -3,6 +3,7 @@
 //
 //   node server.js --port 0 --sp-metadata FILE [--sign assertion|response|both] [--nameid-format URN]
 //                  [--want-signed-requests]   (AuthnRequests must carry a valid HTTP-Redirect signature)
+//                  [--encrypt]                (assertions encrypted to the SP metadata's encryption certificate)
 //
 // Environment: SAML_IDP_KEY and SAML_IDP_CERT (PEM, made by the test), SAML_IDP_ACCOUNTS (JSON:
 // {"login": {"nameid": "...", "attributes": {"Name URI": ["value", ...]}}}).
@@ -126,6 +127,7 @@ server.listen(Number(argument('port', '0')), '127.0.0.1', () => {
     singleSignOnService: [{ Binding: REDIRECT, Location: `${base}/sso` }],
     requestSignatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
     wantAuthnRequestsSigned: process.argv.includes('--want-signed-requests'),
+    isAssertionEncrypted: process.argv.includes('--encrypt'),
   });
   process.stdout.write(JSON.stringify({ base, port }) + '\n');
 });

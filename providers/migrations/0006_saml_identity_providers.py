@@ -108,5 +108,21 @@ class Migration(migrations.Migration):
             field=tenants.fields.EncryptedTextField(blank=True, editable=False, verbose_name='SP signing key'),
         ),
     
+        migrations.AddField(
+            model_name='identityprovider',
+            name='sp_encryption_certificate',
+            field=models.TextField(blank=True, editable=False, verbose_name='SP encryption certificate'),
+        ),
+        migrations.AddField(
+            model_name='identityprovider',
+            name='sp_encryption_key',
+            field=tenants.fields.EncryptedTextField(blank=True, editable=False, verbose_name='SP encryption key'),
+        ),
+        migrations.AddField(
+            model_name='identityprovider',
+            name='want_encrypted_assertions',
+            field=models.BooleanField(default=False, help_text="SAML: publish an encryption certificate of this provider's own in the SP metadata, so the provider encrypts its assertions to it (AES-GCM or AES-CBC, RSA-OAEP). The signature inside is still required.", verbose_name='want encrypted assertions'),
+        ),
+    
         migrations.RunPython(create_schedule, remove_schedule),
     ]

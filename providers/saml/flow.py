@@ -88,6 +88,7 @@ def assertion_verify(*, provider: IdentityProvider, root, tx: SamlTransaction | 
         request_id=tx.request_id if tx is not None else None,
         leeway=timedelta(seconds=provider.clock_leeway),
         now=now,
+        decryption_key=str(provider.sp_encryption_key) if provider.want_encrypted_assertions else None,
     )
     assertion = response.validate(root, expected)
     replay.accept_once(provider_id=provider.pk, assertion_id=assertion.assertion_id,

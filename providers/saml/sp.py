@@ -62,6 +62,18 @@ def redirect_url(*, provider: IdentityProvider, request_id: str) -> str:
     return f"{destination}{'&' if '?' in destination else '?'}{query}"
 
 
+ENCRYPTION_METHODS = (saml.XENC11 + "aes256-gcm", saml.XENC11 + "aes128-gcm", saml.XENC + "aes256-cbc",
+                      saml.XENC + "aes128-cbc", saml.XENC11 + "rsa-oaep", saml.XENC + "rsa-oaep-mgf1p")  # fmt: skip
+
+
+def _key_descriptor(descriptor, use: str, cert_pem: str):
+    key = etree.SubElement(descriptor, q("md", "KeyDescriptor"), use=use)
+    info = etree.SubElement(key, q("ds", "KeyInfo"), nsmap={"ds": saml.NS["ds"]})
+    data = etree.SubElement(info, q("ds", "X509Data"))
+    etree.SubElement(data, q("ds", "X509Certificate")).text = saml.certificate_body(cert_pem)
+    return key
+
+
 def sp_metadata(provider: IdentityProvider) -> bytes:
     """Metadata §2.4.4: the SPSSODescriptor an identity provider imports to register the gateway."""
     nsmap = {"md": saml.NS["md"]}
@@ -74,11 +86,11 @@ def sp_metadata(provider: IdentityProvider) -> bytes:
         protocolSupportEnumeration=PROTOCOL,
     )
     if provider.signs_requests and provider.sp_signing_certificate:
-        key = etree.SubElement(descriptor, q("md", "KeyDescriptor"), use="signing")
-        data = etree.SubElement(
-            etree.SubElement(key, q("ds", "KeyInfo"), nsmap={"ds": saml.NS["ds"]}), q("ds", "X509Data")
-        )
-        etree.SubElement(data, q("ds", "X509Certificate")).text = saml.certificate_body(provider.sp_signing_certificate)
+        _key_descriptor(descriptor, "signing", provider.sp_signing_certificate)
+    if provider.want_encrypted_assertions and provider.sp_encryption_certificate:
+        key = _key_descriptor(descriptor, "encryption", provider.sp_encryption_certificate)
+        for algorithm in ENCRYPTION_METHODS:
+            etree.SubElement(key, q("md", "EncryptionMethod"), Algorithm=algorithm)
     formats = [provider.preset_config.name_id_format] if provider.preset_config.name_id_format else []
     for name_id_format in formats or [saml.NAMEID_EMAIL, saml.NAMEID_PERSISTENT, saml.NAMEID_UNSPECIFIED]:
         etree.SubElement(descriptor, q("md", "NameIDFormat")).text = name_id_format

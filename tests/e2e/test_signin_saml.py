@@ -2,6 +2,7 @@
 login URL, our AuthnRequest, the IdP's login form, its signed response POSTed to our ACS, and the customer
 signed in at the portal; and the admin's Test connection, which shows the NameID and every attribute."""
 
+import base64
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -100,3 +101,20 @@ def test_signed_authn_requests_are_verified_by_the_idp_that_asks_for_them(tenant
     tampered = to_idp["Location"].replace("RelayState=_", "RelayState=_0")
     refused = requests.get(tampered, timeout=10)
     assert refused.status_code == 400 and "SIGNATURE" in refused.text.upper(), refused.text[:500]
+
+
+def test_an_assertion_encrypted_by_the_idp_to_our_sp_metadata_is_decrypted(tenant, saml_idp_factory):
+    """samlify signs the assertion, then encrypts it (AES-256-CBC, RSA-OAEP) to the encryption certificate it
+    imported from our SP metadata; the ACS decrypts it, checks the signature inside, and signs the customer in."""
+    row = IdentityProvider(tenant=tenant, slug="corp", name="Corp SAML", preset="saml", want_encrypted_assertions=True)
+    row.save()  # the provider's own encryption key pair is made when it is saved
+    idp = saml_idp_factory(provider=row, encrypt=True)
+    provider = saml_provider_at(idp, row)
+    client = Client()
+    to_idp = client.get(f"/acme/saml/{provider.slug}/start/", {"next": "/acme/account/"})
+    acs_url, fields = saml_idp_sign_in(requests.Session(), to_idp["Location"], login="ada")
+    assert b"EncryptedAssertion" in base64.b64decode(fields["SAMLResponse"])
+    assert b"ada.lovelace@example.com" not in base64.b64decode(fields["SAMLResponse"])
+    done = _acs_post(client, acs_url, fields)
+    assert done.status_code == 302 and done["Location"] == "/acme/account/", (done.content[:1500], idp.log())
+    assert Customer.objects.get().subject == "ada.lovelace@example.com"

@@ -118,3 +118,10 @@ def good(shape: Shape, keys: tuple[str, str], *, sign: str = "assertion") -> byt
     if sign in ("response", "both"):
         root = signed(root, keys)
     return etree.tostring(root)
+
+
+def encrypted(item: etree._Element, cert_pem: str, *, gcm: bool = True) -> etree._Element:
+    """An EncryptedAssertion of `item` for the holder of `cert_pem` (what ADFS or Entra sends when told to)."""
+    wrapper = etree.Element(q("saml", "EncryptedAssertion"), nsmap={"saml": NS["saml"]})
+    wrapper.append(saml.encrypt(item, cert_pem=cert_pem, gcm=gcm))
+    return wrapper
