@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from providers.saml.errors import SamlMessageRefused, SamlProviderDenied, SamlResponseInvalid, status_reason
-from sso_gateway import saml
+from sso_gateway import saml, xmlenc
 from sso_gateway.saml import NS, q
 
 BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
@@ -141,7 +141,7 @@ _CONTEXT = (f'<gw-decrypted xmlns:saml="{NS["saml"]}" xmlns:ds="{NS["ds"]}" xmln
 def _decrypted(encrypted: etree._Element, key_pem: str) -> etree._Element:
     """The Assertion inside an EncryptedAssertion, parsed as hardened as the message (Core §6.2)."""
     try:
-        plain = saml.decrypt(encrypted, key_pem=key_pem)
+        plain = xmlenc.decrypt(encrypted, key_pem=key_pem)
     except saml.SamlInputError as exc:
         raise SamlResponseInvalid(str(exc), reason="saml_decryption_failed") from exc
     if plain.lstrip().startswith(b"<?xml"):
@@ -151,7 +151,7 @@ def _decrypted(encrypted: etree._Element, key_pem: str) -> etree._Element:
     try:
         wrapper = saml.parse(_CONTEXT + plain + b"</gw-decrypted>")
     except saml.SamlInputError as exc:
-        raise SamlResponseInvalid(saml.UNDECRYPTABLE, reason="saml_decryption_failed") from exc
+        raise SamlResponseInvalid(xmlenc.UNDECRYPTABLE, reason="saml_decryption_failed") from exc
     children = [child for child in wrapper if isinstance(child.tag, str)]
     if len(children) != 1 or children[0].tag != q("saml", "Assertion"):
         raise SamlResponseInvalid("the encrypted assertion holds something else than one Assertion.",

@@ -12,7 +12,7 @@ from lxml import etree
 
 from providers.errors import ProviderMisbehaved
 from providers.models import IdentityProvider
-from sso_gateway import saml
+from sso_gateway import saml, xmlenc
 from sso_gateway.saml import q
 from tenants.links import absolute
 
@@ -62,8 +62,12 @@ def redirect_url(*, provider: IdentityProvider, request_id: str) -> str:
     return f"{destination}{'&' if '?' in destination else '?'}{query}"
 
 
-ENCRYPTION_METHODS = (saml.XENC11 + "aes256-gcm", saml.XENC11 + "aes128-gcm", saml.XENC + "aes256-cbc",
-                      saml.XENC + "aes128-cbc", saml.XENC11 + "rsa-oaep", saml.XENC + "rsa-oaep-mgf1p")  # fmt: skip
+ENCRYPTION_METHODS = (
+    *(xmlenc.XENC11 + name for name in ("aes256-gcm", "aes128-gcm")),
+    *(xmlenc.XENC + name for name in ("aes256-cbc", "aes128-cbc")),
+    xmlenc.XENC11 + "rsa-oaep",
+    xmlenc.XENC + "rsa-oaep-mgf1p",
+)
 
 
 def _key_descriptor(descriptor, use: str, cert_pem: str):

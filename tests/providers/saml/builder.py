@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from sso_gateway import saml
+from sso_gateway import saml, xmlenc
 from sso_gateway.saml import NS, q
 
 IDP_ENTITY_ID = "https://idp.example.test/saml"
@@ -123,5 +123,5 @@ def good(shape: Shape, keys: tuple[str, str], *, sign: str = "assertion") -> byt
 def encrypted(item: etree._Element, cert_pem: str, *, gcm: bool = True) -> etree._Element:
     """An EncryptedAssertion of `item` for the holder of `cert_pem` (what ADFS or Entra sends when told to)."""
     wrapper = etree.Element(q("saml", "EncryptedAssertion"), nsmap={"saml": NS["saml"]})
-    wrapper.append(saml.encrypt(item, cert_pem=cert_pem, gcm=gcm))
+    wrapper.append(xmlenc.encrypt(item, cert_pem=cert_pem, gcm=gcm))
     return wrapper

@@ -6,7 +6,7 @@ import pytest
 from lxml import etree
 
 from providers.models import Customer
-from sso_gateway import saml
+from sso_gateway import saml, xmlenc
 from tests.providers.saml import builder
 from tests.providers.saml.conftest import start_sign_in
 from tests.providers.saml.test_acs_hostile import assert_refused, assert_signed_in
@@ -29,7 +29,7 @@ def test_the_sp_metadata_publishes_the_encryption_certificate(client, wants_encr
     assert key is not None, xml
     body = saml.text_of(key.find(".//ds:X509Certificate", saml.NS))
     assert saml.certificate_pem(body) == wants_encryption.sp_encryption_certificate
-    assert saml.XENC11 + "aes256-gcm" in [
+    assert xmlenc.XENC11 + "aes256-gcm" in [
         method.get("Algorithm") for method in key.findall("md:EncryptionMethod", saml.NS)
     ]
 
