@@ -87,6 +87,7 @@ def form_data() -> dict:
             "discoveryUrl": preset.protocol == "oidc" and preset.discovery is None,
             "domainLabel": preset.domain_label,
             "domainPlaceholder": preset.domain_placeholder,
+            "clientPlaceholder": preset.client_placeholder,
             "metadataPlaceholder": preset.metadata_placeholder,
             "mapping": preset.mapping,
         }

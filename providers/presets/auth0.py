@@ -8,4 +8,5 @@ PRESET = Preset(
     client_help="Applications → your app → Settings → Client ID and Client Secret.",
     register_help="Applications → your app → Settings → Allowed Callback URLs.",
     domain_placeholder="acme.eu.auth0.com",
+    client_placeholder="AbCdEfGhIjKlMnOpQrStUvWxYz012345",
 )

@@ -39,6 +39,7 @@ class Preset:
     metadata_help: str = ""
     # Examples shown in the admin's empty fields, in this provider's own form.
     domain_placeholder: str = ""
+    client_placeholder: str = ""
     metadata_placeholder: str = ""
     # SAML: the NameID format asked for in the AuthnRequest's NameIDPolicy ("" asks for none in particular).
     name_id_format: str = ""

@@ -9,4 +9,5 @@ PRESET = Preset(
     mapping={**DEFAULT_MAPPING, "groups": "cognito:groups"},
     register_help="App integration → your app client → Hosted UI → Allowed callback URLs.",
     domain_placeholder="https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+    client_placeholder="1example23456789abcdefghij",
 )

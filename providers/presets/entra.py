@@ -10,4 +10,5 @@ PRESET = Preset(
     mapping={**DEFAULT_MAPPING, "groups": "groups"},
     register_help="App registrations → your app → Authentication → Web → Redirect URIs.",
     domain_placeholder="00000000-0000-0000-0000-000000000000",
+    client_placeholder="11111111-2222-3333-4444-555555555555",
 )

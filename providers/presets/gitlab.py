@@ -10,4 +10,5 @@ PRESET = Preset(
     mapping={**DEFAULT_MAPPING, "first_name": "", "last_name": "", "groups": "groups"},
     register_help="Applications → your application → Callback URL.",
     domain_placeholder="gitlab.example.com",
+    client_placeholder="a1b2c3…",
 )

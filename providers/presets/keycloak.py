@@ -9,4 +9,5 @@ PRESET = Preset(
     mapping={**DEFAULT_MAPPING, "groups": "groups"},
     register_help="Clients → your client → Settings → Valid redirect URIs.",
     domain_placeholder="https://sso.example.com/realms/acme",
+    client_placeholder="jsm-gateway",
 )

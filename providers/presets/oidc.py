@@ -7,4 +7,5 @@ PRESET = Preset(
     domain_label="",
     client_help="Your provider's client registration page.",
     register_help="Paste it where the provider asks for a redirect (callback) URI.",
+    client_placeholder="jsm-gateway",
 )

@@ -9,4 +9,5 @@ PRESET = Preset(
     mapping={**DEFAULT_MAPPING, "groups": "groups"},
     register_help="Applications → your app → General → Sign-in redirect URIs.",
     domain_placeholder="acme.okta.com",
+    client_placeholder="0oa1b2c3d4E5f6G7h8i9",
 )

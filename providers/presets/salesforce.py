@@ -17,4 +17,5 @@ PRESET = Preset(
     client_help="Setup → App Manager → your connected app → View → Consumer Key and Secret.",
     register_help="Salesforce: Setup → App Manager → your connected app → Edit → Callback URL.",
     domain_placeholder="acme.my.salesforce.com",
+    client_placeholder="3MVG9…",
 )

@@ -58,6 +58,12 @@ def test_an_admin_adds_a_saml_provider_and_tests_it(setup):
 
         page.select_option("#id_tenant", label="Acme Support")
         assert page.is_visible("#id_client_id") and not page.is_visible("#id_metadata_xml")  # Salesforce first
+        assert page.get_attribute("#id_client_id", "placeholder") == "3MVG9…"
+        assert page.get_attribute("#id_domain", "placeholder") == "acme.my.salesforce.com"
+        page.select_option("#id_preset", value="google")  # no domain to ask for: the field goes
+        assert not page.is_visible("#id_domain") and page.is_visible("#id_client_id")
+        page.select_option("#id_preset", value="oidc")  # generic: the discovery URL instead
+        assert page.is_visible("#id_discovery_url") and not page.is_visible("#id_domain")
         page.select_option("#id_preset", value="entra_saml")
         assert not page.is_visible("#id_client_id") and page.is_visible("#id_metadata_xml")
         where = page.inner_text(".field-where_to_find")

@@ -42,6 +42,8 @@
     if (domainLabel && preset.domainLabel) domainLabel.textContent = preset.domainLabel + ":";
     const domain = document.getElementById("id_domain");
     if (domain) domain.placeholder = preset.domainPlaceholder || "";
+    const clientId = document.getElementById("id_client_id");
+    if (clientId) clientId.placeholder = preset.clientPlaceholder || "";
     const metadataUrl = document.getElementById("id_metadata_url");
     if (metadataUrl) metadataUrl.placeholder = preset.metadataPlaceholder || "https://idp.example.com/saml/metadata";
     previewUrls(data);
