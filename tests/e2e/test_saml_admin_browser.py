@@ -64,6 +64,12 @@ def test_an_admin_adds_a_saml_provider_and_tests_it(setup):
         assert not page.is_visible("#id_domain") and page.is_visible("#id_client_id")
         page.select_option("#id_preset", value="oidc")  # generic: the discovery URL instead
         assert page.is_visible("#id_discovery_url") and not page.is_visible("#id_domain")
+        assert not page.is_visible(".field-callback_url button.gw-copy")  # no slug yet: no URL to copy
+        page.fill("#id_slug", "contoso")
+        page.dispatch_event("#id_slug", "input")
+        assert page.text_content(".field-callback_url code") == f"{base}/acme/oidc/contoso/callback/"
+        page.fill("#id_slug", "")
+        page.dispatch_event("#id_slug", "input")
         page.select_option("#id_preset", value="entra_saml")
         assert not page.is_visible("#id_client_id") and page.is_visible("#id_metadata_xml")
         where = page.inner_text(".field-where_to_find")

@@ -304,3 +304,13 @@ def test_a_cross_site_post_without_the_cookie_is_posted_again_from_our_origin(st
     assert not Customer.objects.exists()
     assert_refused(cross_site.post(started.acs_path, {**fields, "gw_resubmitted": "1"}), status=400)  # once only
     assert_signed_in(started.client.post(started.acs_path, {**fields, "gw_resubmitted": "1"}), started)
+
+
+def test_while_the_shared_cache_is_down_a_first_use_is_not_taken_for_a_replay(started, idp_keys, monkeypatch, caplog):
+    """The replay cache fails open (logged): the request's cookie, used up by the ACS, still stops a second use."""
+    from providers.saml import replay
+
+    monkeypatch.setattr(replay.cache, "add", lambda *args, **kwargs: False)  # what a cache that is down answers
+    monkeypatch.setattr(replay.cache, "get", lambda *args, **kwargs: None)
+    assert_signed_in(started.post(builder.good(started.shape, idp_keys)), started)
+    assert "replay cache unavailable" in caplog.text

@@ -69,3 +69,11 @@ def test_the_same_name_id_at_two_providers_is_two_customers(saml_idp, tenant, id
     assert sorted(Customer.objects.values_list("provider__slug", "subject")) == [
         ("corp", "ada.lovelace@example.com"), ("other", "ada.lovelace@example.com")
     ]  # fmt: skip
+
+
+def test_pointing_the_provider_at_another_idp_ends_its_customers_sessions(started, saml_idp, idp_keys):
+    assert started.post(builder.good(started.shape, idp_keys)).status_code == 302
+    assert started.client.get("/acme/account/").status_code == 200
+    saml_idp.metadata_xml = builder.metadata_xml(idp_keys[1], entity_id="https://other-idp.example/saml")
+    saml_idp.save()
+    assert started.client.get("/acme/account/").status_code == 302  # signed out: to the sign-in again
