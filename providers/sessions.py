@@ -5,8 +5,9 @@ apply. A signed-in customer is one key in the Django session per tenant,
 `gw.customer.<tenant id>` → {customer id, hash}; a session at tenant A means nothing at tenant B
 (PRODUCT.md, non-negotiables). The hash binds the entry to the customer's identity and provider,
 so deleting the customer or re-pointing the provider (another client id; for SAML, metadata of another
-identity provider entity id) ends the session, as a password change ends a Django user's. The session key is cycled at sign-in (session fixation).
-A sign-in lasts GATEWAY_CUSTOMER_SESSION_SECONDS (sso_gateway/session_lifetime.py).
+identity provider entity id) ends the session, as a password change ends a Django user's. The session key is
+cycled at sign-in (session fixation). A sign-in lasts GATEWAY_CUSTOMER_SESSION_SECONDS
+(sso_gateway/session_lifetime.py).
 """
 
 from django.utils.crypto import constant_time_compare, salted_hmac

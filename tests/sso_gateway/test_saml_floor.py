@@ -130,3 +130,13 @@ def test_rsa_pkcs1_v15_key_transport_is_refused(keys):
     wrapper.find(".//xenc:EncryptedKey/xenc:EncryptionMethod", saml.NS).set("Algorithm", xmlenc.XENC + "rsa-1_5")
     with pytest.raises(saml.SamlInputError):
         xmlenc.decrypt(wrapper, key_pem=key)
+
+
+def test_a_damaged_signature_is_a_refusal_not_an_lxml_error(keys):
+    (key, cert), _ = keys
+    signed = saml.parse(etree.tostring(saml.sign(saml.parse(ASSERTION.encode()), key_pem=key, cert_pem=cert)))
+    certificate = signed.find(".//ds:X509Certificate", saml.NS)
+    certificate.text = certificate.text[:100] + "\n" + certificate.text[101:]  # off the Signature's schema
+    signed.find(".//ds:SignatureValue", saml.NS).text = "!!"
+    with pytest.raises(saml.SamlInputError):
+        saml.verify(signed, [cert])

@@ -7,6 +7,7 @@ Cheat Sheet and "On Breaking SAML" (Somorovsky et al., 2012) name the signature-
 
 import copy
 import datetime as dt
+import random
 
 import pytest
 from django.test import Client
@@ -314,3 +315,28 @@ def test_while_the_shared_cache_is_down_a_first_use_is_not_taken_for_a_replay(st
     monkeypatch.setattr(replay.cache, "get", lambda *args, **kwargs: None)
     assert_signed_in(started.post(builder.good(started.shape, idp_keys)), started)
     assert "replay cache unavailable" in caplog.text
+
+
+def test_mangled_responses_never_make_a_server_error(saml_idp, idp_keys, settings):
+    """Random damage to a good response (bytes changed, cut short, runs dropped): always a page below 500, and
+    whoever it signs in is the one the provider signed for (damage outside the signed parts may be harmless)."""
+    settings.GATEWAY_RATE_SIGNIN_PER_IP = settings.GATEWAY_RATE_SIGNIN_PER_TENANT = ""  # 300 requests from one IP
+    rng = random.Random(13)
+    for _ in range(150):
+        started = start_sign_in(saml_idp)
+        good = builder.good(started.shape, idp_keys, sign="both")
+        damaged = bytearray(good)
+        for _ in range(rng.randint(1, 4)):
+            position = rng.randrange(len(damaged))
+            action = rng.choice(["flip", "cut", "drop"])
+            if action == "flip":
+                damaged[position] = rng.choice(b"<>&\"'=/ax\x00\xff")
+            elif action == "cut":
+                del damaged[position:]
+                break
+            else:
+                del damaged[position : position + rng.randint(1, 40)]
+        page = started.post(bytes(damaged))
+        assert page.status_code < 500, bytes(damaged)[:300]
+        if page.status_code == 302:
+            assert set(Customer.objects.values_list("subject", flat=True)) == {"ada.lovelace@example.com"}
