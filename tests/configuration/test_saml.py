@@ -95,3 +95,12 @@ def test_tenant_links_json_names_the_saml_urls(tmp_path, cert, settings):
     assert entry["sp_entity_id"] == entry["sp_metadata_url"] == "https://sso.example.com/acme/saml/corp/metadata/"
     oidc = tenant_links(tenant=IdentityProvider.objects.get().tenant)["identity_providers"][0]
     assert oidc["callback_url"] == entry["acs_url"]
+
+
+def test_tenant_links_table_names_the_acs_url_and_entity_id(tmp_path, cert):
+    tenant_config_apply(document=document(metadata_xml=builder.metadata_xml(cert)), base_dir=tmp_path)
+    out = io.StringIO()
+    call_command("tenant_links", "acme", stdout=out)
+    assert "ACS URL:      http://testserver/acme/saml/corp/acs/" in out.getvalue()
+    assert "SP entity id: http://testserver/acme/saml/corp/metadata/ (also its SP metadata)" in out.getvalue()
+    assert "callback URL" not in out.getvalue()

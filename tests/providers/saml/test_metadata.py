@@ -186,3 +186,33 @@ def test_a_provider_whose_metadata_wants_signed_requests_gets_a_key_and_signs(sa
     location = start_sign_in(saml_idp).client.get("/acme/saml/corp/start/")["Location"]
     query = parse_qs(urlsplit(location).query)
     assert query["SigAlg"] and query["Signature"]
+
+
+def test_a_federation_metadata_document_trusts_only_the_idp_roles_signing_keys(idp_keys, other_keys):
+    """AD FS and Entra publish FederationMetadata.xml: a signature over the document, WS-Federation roles with keys
+    of their own, then the IDPSSODescriptor (POST binding before Redirect, Single Logout, attributes offered)."""
+    sts_key = saml.self_signed_certificate("sts")[1]
+    x509 = '<KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>{}</X509Certificate>'
+    x509 += "</X509Data></KeyInfo>"
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+<EntityDescriptor ID="_f1" entityID="https://sts.windows.net/8e2f1a9c-0000-4000-8000-000000000001/"
+  xmlns="urn:oasis:names:tc:SAML:2.0:metadata">
+ <Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo/><SignatureValue>AA==</SignatureValue></Signature>
+ <RoleDescriptor xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+   xmlns:fed="http://docs.oasis-open.org/wsfed/federation/200706" xsi:type="fed:SecurityTokenServiceType"
+   protocolSupportEnumeration="http://docs.oasis-open.org/wsfed/federation/200706">
+  <KeyDescriptor use="signing">{x509.format(saml.certificate_body(sts_key))}</KeyDescriptor>
+ </RoleDescriptor>
+ <IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+  <KeyDescriptor use="signing">{x509.format(saml.certificate_body(idp_keys[1]))}</KeyDescriptor>
+  <KeyDescriptor use="signing">{x509.format(saml.certificate_body(other_keys[1]))}</KeyDescriptor>
+  <SingleLogoutService Binding="{saml.BINDING_REDIRECT}" Location="https://login.microsoftonline.com/x/saml2"/>
+  <SingleSignOnService Binding="{saml.BINDING_POST}" Location="https://login.microsoftonline.com/x/saml2/post"/>
+  <SingleSignOnService Binding="{saml.BINDING_REDIRECT}" Location="https://login.microsoftonline.com/x/saml2"/>
+ </IDPSSODescriptor>
+</EntityDescriptor>"""
+    metadata = saml.idp_metadata_parse(xml.encode())
+    assert metadata.entity_id == "https://sts.windows.net/8e2f1a9c-0000-4000-8000-000000000001/"
+    assert metadata.sso_url_redirect == "https://login.microsoftonline.com/x/saml2"
+    assert metadata.sso_url_post == "https://login.microsoftonline.com/x/saml2/post"
+    assert metadata.signing_certificates == (idp_keys[1], other_keys[1])  # not the WS-Federation role's key
