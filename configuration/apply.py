@@ -18,7 +18,7 @@ from configuration.parse import ProviderSpec, Section, TenantSpec, document_pars
 from configuration.schema import key_for_attr
 from providers.models import AttributeMapping, IdentityProvider, split_words
 from providers.presets import PRESETS
-from providers.saml.metadata import MetadataUnusable, metadata_fetch
+from providers.saml.metadata import MetadataUnusable, metadata_fetch, outbound_url_ok
 from providers.services import attribute_mapping_ensure
 from tenants.models import JiraConnection, Tenant
 
@@ -101,8 +101,8 @@ def _metadata_fetch(provider: IdentityProvider, section: Section, problems: Prob
     preset = PRESETS.get(str(values.get("preset", provider.preset)))
     if not url or preset is None or preset.protocol != "saml" or "metadata_xml" in values:
         return
-    if url == provider.metadata_url and provider.metadata_xml:
-        return
+    if (url == provider.metadata_url and provider.metadata_xml) or not outbound_url_ok(str(url)):
+        return  # unchanged; or a URL the model's own check refuses (and names why): nothing is fetched
     try:
         values["metadata_xml"] = metadata_fetch(str(url))
     except MetadataUnusable as exc:

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from providers.models import IdentityProvider
 from providers.presets import PRESETS
-from providers.saml.metadata import MetadataUnusable, metadata_fetch
+from providers.saml.metadata import MetadataUnusable, metadata_fetch, outbound_url_ok
 from tenants.forms import SecretKeepingModelForm
 from tenants.links import absolute
 
@@ -26,6 +26,8 @@ class IdentityProviderForm(SecretKeepingModelForm):
         url = cleaned.get("metadata_url")
         if preset is None or preset.protocol != "saml" or not url:
             return cleaned
+        if not outbound_url_ok(url):
+            return cleaned  # the model's own check names what is wrong with it; nothing is fetched
         if url != self.instance.metadata_url or "metadata_url" in self.changed_data or not cleaned.get("metadata_xml"):
             try:
                 cleaned["metadata_xml"] = metadata_fetch(url)

@@ -9,18 +9,29 @@ that fails keeps the last good document and writes why on the row (shown in the 
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from providers.errors import SignInError
 from providers.models import IdentityProvider
 from providers.oidc import http
 from sso_gateway import saml
+from tenants.validators import validate_outbound_url
 
 logger = logging.getLogger("gateway.saml")
 
 
 class MetadataUnusable(Exception):
     """The URL did not give usable metadata; the message says why and is safe to show an admin."""
+
+
+def outbound_url_ok(url: str) -> bool:
+    """Whether the gateway may call `url` at all (https, outside its own network): checked before fetching."""
+    try:
+        validate_outbound_url(url)
+    except ValidationError:
+        return False
+    return True
 
 
 def metadata_fetch(url: str) -> str:

@@ -104,3 +104,16 @@ def test_tenant_links_table_names_the_acs_url_and_entity_id(tmp_path, cert):
     assert "ACS URL:      http://testserver/acme/saml/corp/acs/" in out.getvalue()
     assert "SP entity id: http://testserver/acme/saml/corp/metadata/ (also its SP metadata)" in out.getvalue()
     assert "callback URL" not in out.getvalue()
+
+
+def test_apply_fetches_nothing_from_a_url_the_gateway_may_not_call(tmp_path, settings):
+    settings.GATEWAY_ALLOW_INSECURE_HTTP = False
+    server = MetadataServer("<html/>")
+    try:
+        with pytest.raises(ConfigInvalid) as refused:
+            tenant_config_apply(document=document(metadata_url=server.url), base_dir=tmp_path)
+    finally:
+        server.stop()
+    assert "plain http://" in str(refused.value.problems) and "no usable SAML metadata" not in str(
+        refused.value.problems
+    )
