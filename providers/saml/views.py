@@ -11,7 +11,7 @@ from dataclasses import asdict
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from providers.errors import ProviderUnavailable, SignInError
 from providers.oidc.limits import sign_in_throttle
@@ -40,7 +40,7 @@ def start(request, *, tenant_slug, provider_slug):
     return flow.sign_in_start(request=request, provider=provider, next_path=next_path)
 
 
-@require_GET
+@require_safe  # GET and HEAD: federation tools check metadata URLs with either
 @sign_in_page(active_only=False)
 def metadata(request, *, tenant_slug, provider_slug):
     """The SP metadata of this provider row (its URL is the SP entity id), for the provider to import."""
