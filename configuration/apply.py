@@ -20,7 +20,7 @@ from providers.models import AttributeMapping, IdentityProvider, split_words
 from providers.presets import PRESETS
 from providers.saml.metadata import MetadataUnusable, metadata_fetch, outbound_url_ok
 from providers.services import attribute_mapping_ensure
-from tenants.models import JiraConnection, Tenant
+from tenants.models import AtlassianSaml, JiraConnection, Tenant
 
 
 @dataclass
@@ -64,6 +64,11 @@ def _apply_tenant(spec: TenantSpec, problems: Problems) -> list[Change]:
         changes.append(_write(jira, spec.jira, problems, label=f"Jira connection of {slug}", parent="tenant"))
     for provider_spec in spec.providers:
         changes += _apply_provider(tenant, provider_spec, problems)
+    if spec.atlassian_saml is not None:
+        existing = AtlassianSaml.objects.filter(tenant=tenant).first() if tenant.pk else None
+        label = f"Atlassian customer SSO of {slug}"
+        changes.append(_write(existing or AtlassianSaml(tenant=tenant), spec.atlassian_saml, problems, label=label,
+                              parent="tenant"))  # fmt: skip
     return [change for change in changes if change is not None]
 
 

@@ -9,7 +9,7 @@ from configuration import schema
 from configuration.errors import TenantNotFound
 from configuration.secrets import suggested_env_name
 from providers.models import AttributeMapping, IdentityProvider, split_words
-from tenants.models import JiraConnection, Tenant
+from tenants.models import AtlassianSaml, JiraConnection, Tenant
 
 
 def tenant_config_export(*, slugs: list[str]) -> dict:
@@ -31,6 +31,9 @@ def _tenant(tenant: Tenant) -> dict:
     data["identity_providers"] = [
         _provider(provider) for provider in IdentityProvider.objects.filter(tenant=tenant).order_by("order", "slug")
     ]
+    atlassian_saml = AtlassianSaml.objects.filter(tenant=tenant).first()
+    if atlassian_saml is not None:
+        data["atlassian_saml"] = _values(atlassian_saml, schema.ATLASSIAN_SAML_KEYS, secret_prefix=())
     return data
 
 

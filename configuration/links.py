@@ -1,8 +1,9 @@
 """Every URL an admin hands out for a tenant, absolute, from GATEWAY_BASE_URL.
 
-The callback URL (for SAML: the ACS URL and SP entity id) goes into the identity provider's
-registration, the login URL and the substitute links go to customers. Disabled providers are listed
-too: their callback URL is needed to finish the registration before they are enabled.
+The callback URL (for a SAML provider: the ACS URL and SP entity id) goes into the identity provider's
+registration, the login URL and the substitute links go to customers; in native mode, `saml_idp` holds what
+goes into Atlassian. Disabled providers are listed too: their callback URL is needed to finish the
+registration before they are enabled.
 """
 
 from django.urls import reverse
@@ -13,6 +14,27 @@ from tenants.models import ServiceDesk, Tenant
 
 
 def tenant_links(*, tenant: Tenant) -> dict:
+    links = _links(tenant)
+    if tenant.native_mode:
+        links["saml_idp"] = saml_idp_links(tenant=tenant)
+    return links
+
+
+def saml_idp_links(*, tenant: Tenant) -> dict:
+    """Native mode: the three values Atlassian asks for (the certificate is on the admin page and in the metadata).
+
+    By URL name, so this app needs nothing of the native app (they are on one layer). The entity id is the
+    metadata URL (native/idp.py).
+    """
+    metadata = absolute(reverse("native:metadata", kwargs={"tenant_slug": tenant.slug}))
+    return {
+        "entity_id": metadata,
+        "sso_url": absolute(reverse("native:sso", kwargs={"tenant_slug": tenant.slug})),
+        "metadata_url": metadata,
+    }
+
+
+def _links(tenant: Tenant) -> dict:
     return {
         "tenant": tenant.slug,
         "customer_account_url": absolute(reverse("portal:account", kwargs={"tenant_slug": tenant.slug})),

@@ -35,6 +35,7 @@ class TenantSpec:
     section: Section
     jira: Section | None
     providers: list[ProviderSpec]
+    atlassian_saml: Section | None = None
 
 
 def document_parse(*, document: object, base_dir: Path) -> list[TenantSpec]:
@@ -60,6 +61,11 @@ def _tenant(raw: object, path: str, base_dir: Path, problems: Problems) -> Tenan
     jira = None
     if extra.get("jira") is not None:
         jira, _ = _section(extra["jira"], f"{path}.jira", schema.JIRA_KEYS, (), base_dir, problems)
+    atlassian_saml = None
+    if extra.get("atlassian_saml") is not None:
+        atlassian_saml, _ = _section(
+            extra["atlassian_saml"], f"{path}.atlassian_saml", schema.ATLASSIAN_SAML_KEYS, (), base_dir, problems
+        )
     providers = []
     raw_providers = extra.get("identity_providers", [])
     if not isinstance(raw_providers, list):
@@ -70,7 +76,7 @@ def _tenant(raw: object, path: str, base_dir: Path, problems: Problems) -> Tenan
             for i, item in enumerate(raw_providers)
         ]
         _duplicates([provider.section for provider in providers], problems)
-    return TenantSpec(section=section, jira=jira, providers=providers)
+    return TenantSpec(section=section, jira=jira, providers=providers, atlassian_saml=atlassian_saml)
 
 
 def _provider(raw: object, path: str, base_dir: Path, problems: Problems) -> ProviderSpec:

@@ -23,8 +23,15 @@ TENANT_KEYS = (
     Key("active", "is_active", "bool"),
     Key("logo_url", "logo_url", "str"),
     Key("brand_color", "brand_color", "str"),
+    Key("portal_mode", "portal_mode", "str"),  # hosted | atlassian | both
 )
-TENANT_SECTIONS = ("jira", "identity_providers")
+TENANT_SECTIONS = ("jira", "identity_providers", "atlassian_saml")
+
+# Native mode: the two values Atlassian shows (docs/native-mode.md); the gateway's own three are in tenant_links.
+ATLASSIAN_SAML_KEYS = (
+    Key("sp_entity_id", "sp_entity_id", "str"),
+    Key("acs_url", "acs_url", "str"),
+)
 
 JIRA_KEYS = (
     Key("site_url", "site_url", "str"),

@@ -7,6 +7,7 @@ Jira account its email finds is written to the sign-in log, under the reference 
 from functools import wraps
 
 from portal import errors
+from portal.jira_portal import jira_portal_redirect
 from providers.errors import JiraAccountRefused
 from providers.services import login_event_record
 from tenants.jira import errors as jira_errors
@@ -14,9 +15,16 @@ from tenants.pages import tenant_page
 from tenants.services import NoJiraConnection
 
 
-def portal_page(view):
+def portal_page(view=None, *, native_redirect: bool = True):
+    """`native_redirect`: a tenant on the Atlassian portal only (native mode) has no hosted pages; its links
+    lead to the same place in the Jira portal (portal/jira_portal.py)."""
+    if view is None:
+        return lambda view: portal_page(view, native_redirect=native_redirect)
+
     @wraps(view)
     def translated(request, *args, **kwargs):
+        if native_redirect and not request.tenant.hosted_portal:
+            return jira_portal_redirect(request, view_name=view.__name__, kwargs=kwargs)
         try:
             return view(request, *args, **kwargs)
         except JiraAccountRefused as exc:

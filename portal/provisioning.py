@@ -47,12 +47,15 @@ def _wanted_orgs(*, customer: Customer, rules: list[OrganizationRule]) -> tuple[
     return matching, removable - {""}
 
 
-def provisioning_up_to_date(*, customer: Customer, service_desk: ServiceDesk, rules: list[OrganizationRule]) -> bool:
+def provisioning_up_to_date(
+    *, customer: Customer, service_desk: ServiceDesk | None, rules: list[OrganizationRule]
+) -> bool:
+    """Nothing to do in Jira: the account is known, added to the desk (if one is given), and in the right orgs."""
     if customer.provisioning != Customer.Provisioning.DONE or not customer.jira_account_id:
         return False
-    grants = selectors.jira_grants(tenant=service_desk.tenant, account_id=customer.jira_account_id)
+    grants = selectors.jira_grants(tenant=customer.tenant, account_id=customer.jira_account_id)
     matching, removable = _wanted_orgs(customer=customer, rules=rules)
-    needed = {(Kind.SERVICE_DESK, service_desk.jira_id)}
+    needed = {(Kind.SERVICE_DESK, service_desk.jira_id)} if service_desk is not None else set()
     needed |= {(Kind.ORGANIZATION, r.organization_id or f"unresolved:{r.pk}") for r in matching}
     return needed <= grants and not {(Kind.ORGANIZATION, o) for o in removable} & grants
 
@@ -60,17 +63,21 @@ def provisioning_up_to_date(*, customer: Customer, service_desk: ServiceDesk, ru
 def customer_provision_now(
     *,
     customer: Customer,
-    service_desk: ServiceDesk,
+    service_desk: ServiceDesk | None,
     retry: RetryPolicy | None = None,
     rules: list[OrganizationRule] | None = None,
 ) -> str:
-    """Every step against Jira, each recorded as it succeeds; raises `errors.JiraError`. Returns the account id."""
-    tenant = service_desk.tenant
+    """Every step against Jira, each recorded as it succeeds; raises `errors.JiraError`. Returns the account id.
+
+    Without a service desk (native mode: the customer uses JSM's own portal, whose customer permissions
+    decide the desks) only the account and the organization rules are seen to.
+    """
+    tenant = customer.tenant
     client = services.jira_client(connection=services.jira_connection_of(tenant=tenant), retry=retry)
     rules = selectors.organization_rules_active(tenant=tenant) if rules is None else rules
     account_id = _account_id(client, customer, service_account_email=client.email)
     grants = selectors.jira_grants(tenant=tenant, account_id=account_id)
-    if (Kind.SERVICE_DESK, service_desk.jira_id) not in grants:
+    if service_desk is not None and (Kind.SERVICE_DESK, service_desk.jira_id) not in grants:
         client.service_desk_customers_add(service_desk.jira_id, [account_id])
         _grant(tenant, account_id, Kind.SERVICE_DESK, service_desk.jira_id)
     matching, removable = _wanted_orgs(customer=customer, rules=rules)

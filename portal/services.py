@@ -16,7 +16,7 @@ from providers.models import Customer
 from tenants import selectors
 from tenants.jira import errors
 from tenants.jira.client import INTERACTIVE
-from tenants.models import ServiceDesk
+from tenants.models import JiraConnection, ServiceDesk
 
 logger = logging.getLogger(__name__)
 
@@ -58,4 +58,34 @@ def customer_provision(*, customer: Customer, service_desk: ServiceDesk) -> Prov
         logger.warning("Provisioning of customer %s in tenant %s failed: %s", customer.pk, customer.tenant_id, exc)
         provisioning_mark(customer, Customer.Provisioning.FAILED, str(exc))
         return ProvisionResult(ready=False, message=NOT_POSSIBLE.format(desk=service_desk.project_name))
+    return ProvisionResult(ready=True)
+
+
+def customer_organizations_apply(*, customer: Customer) -> ProvisionResult:
+    """Native mode, at each assertion: the customer's Jira account and JSM organizations follow the tenant's
+    organization rules (no service desk: JSM's own portal and its customer permissions decide those).
+
+    Jira down: a worker retries (`portal.tasks`), and the customer is not held up. An identity refused the
+    account of its email raises `JiraAccountRefused`, as at a portal page. No Jira connection: nothing to do.
+    """
+    if not JiraConnection.objects.filter(tenant_id=customer.tenant_id).exists():
+        return ProvisionResult(ready=False, message="no Jira connection")
+    rules = selectors.organization_rules_active(tenant=customer.tenant)
+    if provisioning_up_to_date(customer=customer, service_desk=None, rules=rules):
+        return ProvisionResult(ready=True)
+    already_queued = customer.provisioning == Customer.Provisioning.RETRYING and customer.provisioning_queued_at
+    try:
+        customer_provision_now(customer=customer, service_desk=None, retry=INTERACTIVE, rules=rules)
+    except errors.JiraTransientError as exc:
+        provisioning_mark(customer, Customer.Provisioning.RETRYING, f"Waiting for Jira: {exc}")
+        if not already_queued:
+            provisioning_retry_queue(customer_id=customer.pk, service_desk_id=None)
+        return ProvisionResult(ready=False, message="retrying")
+    except JiraAccountRefused as exc:
+        provisioning_mark(customer, Customer.Provisioning.FAILED, f"Refused ({exc.reason}): {exc.detail}")
+        raise
+    except errors.JiraError as exc:
+        logger.warning("Provisioning of customer %s in tenant %s failed: %s", customer.pk, customer.tenant_id, exc)
+        provisioning_mark(customer, Customer.Provisioning.FAILED, str(exc))
+        return ProvisionResult(ready=False, message="failed")
     return ProvisionResult(ready=True)

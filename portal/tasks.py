@@ -31,10 +31,13 @@ def retry_countdown(attempt: int, exc: Exception) -> float:
 
 
 @shared_task(bind=True, name="portal.tasks.customer_provision_retry", max_retries=None, ignore_result=True)
-def customer_provision_retry(self, customer_id: int, service_desk_id: int) -> str:
+def customer_provision_retry(self, customer_id: int, service_desk_id: int | None = None) -> str:
+    """`service_desk_id` None: the account and organizations only (native mode's provisioning at an assertion)."""
     customer = Customer.objects.select_related("tenant").filter(pk=customer_id).first()
-    service_desk = ServiceDesk.objects.select_related("tenant").filter(pk=service_desk_id).first()
-    if customer is None or service_desk is None:
+    service_desk = None
+    if service_desk_id is not None:
+        service_desk = ServiceDesk.objects.select_related("tenant").filter(pk=service_desk_id).first()
+    if customer is None or (service_desk_id is not None and service_desk is None):
         return "customer or service desk gone"
     attempt = self.request.retries + 1
     try:
@@ -60,16 +63,17 @@ def customer_provision_resume() -> int:
     """Every few minutes (beat): queue again the provisioning retries the broker never took
     (it was down when the customer came), and those lost since (older than twice the backoff cap)."""
     stale = timezone.now() - timedelta(seconds=2 * settings.GATEWAY_PROVISION_RETRY_CAP)
-    waiting = Customer.objects.filter(
-        provisioning=Customer.Provisioning.RETRYING, provisioning_desk__isnull=False
-    ).filter(Q(provisioning_queued_at__isnull=True) | Q(provisioning_queued_at__lt=stale))
+    # No desk: native mode's organizations-only provisioning (portal.services.customer_organizations_apply).
+    waiting = Customer.objects.filter(provisioning=Customer.Provisioning.RETRYING).filter(
+        Q(provisioning_queued_at__isnull=True) | Q(provisioning_queued_at__lt=stale)
+    )
     pairs = list(waiting.values_list("pk", "provisioning_desk_id"))
     for customer_id, service_desk_id in pairs:
         provisioning_retry_queue(customer_id=customer_id, service_desk_id=service_desk_id)
     return len(pairs)
 
 
-def provisioning_retry_queue(*, customer_id: int, service_desk_id: int) -> None:
+def provisioning_retry_queue(*, customer_id: int, service_desk_id: int | None) -> None:
     """Queue the worker's retry once the transaction commits (GATEWAY_PROVISION_QUEUE picks a queue).
 
     `provisioning_desk` and `provisioning_queued_at` say what is queued and since when; if the broker

@@ -36,7 +36,7 @@ def home(request, *, tenant_slug):
 
 
 @require_GET
-@portal_page
+@portal_page(native_redirect=False)  # who is signed in at the gateway, and sign-out: native mode has a session too
 def account(request, *, tenant_slug):
     tenant = request.tenant
     customer = customer_get(request, tenant=tenant)

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "providers",
     "configuration",
     "portal",
+    "native",
 ]
 
 MIDDLEWARE = [

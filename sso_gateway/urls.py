@@ -17,7 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The demo identity provider (bin/run only; GATEWAY_DEMO is refused in production).
     *([path("demo-idp/", include("demo.urls"))] if settings.GATEWAY_DEMO else []),
-    # Tenant-scoped pages: sign-in (providers) and the hosted portal, both under /<tenant>/.
+    # Tenant-scoped pages: sign-in (providers), the hosted portal and the SAML identity provider of native
+    # mode, all under /<tenant>/.
     path("<slug:tenant_slug>/", include("providers.urls")),
     path("<slug:tenant_slug>/", include("portal.urls")),
+    path("<slug:tenant_slug>/", include("native.urls")),
 ]

@@ -16,6 +16,7 @@ from tenants.admin_base import TenantScopedAdmin
 from tenants.jira.errors import JiraError
 from tenants.links import absolute, copyable
 from tenants.models import (
+    AtlassianSaml,
     JiraAccountGrant,
     JiraConnection,
     OrganizationRule,
@@ -64,12 +65,28 @@ def sync_now(modeladmin, request, queryset):
 
 @admin.register(Tenant)
 class TenantAdmin(CopyButtonMedia, TenantScopedAdmin):
-    list_display = ["name", "slug", "is_active", "portal_link", "last_sync", "created_at"]
-    list_filter = ["is_active"]
+    list_display = ["name", "slug", "is_active", "portal_mode", "portal_link", "last_sync", "created_at"]
+    list_filter = ["is_active", "portal_mode"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["portal_link", "last_sync"]
+    readonly_fields = ["portal_link", "last_sync", "native_mode_settings"]
     actions = [sync_now]
+
+    @admin.display(description="native mode")
+    def native_mode_settings(self, obj):
+        """Atlassian's SAML values live on their own page (the native app's admin), linked by URL name."""
+        if obj.pk is None:
+            return "—"
+        existing = AtlassianSaml.objects.filter(tenant=obj).first()
+        if existing is not None:
+            url = reverse("admin:tenants_atlassiansaml_change", args=[existing.pk])
+        else:
+            url = reverse("admin:tenants_atlassiansaml_add") + f"?tenant={obj.pk}"
+        return format_html(
+            '<a href="{}">Atlassian customer SSO settings</a>: the values to paste into Atlassian, the two it '
+            "shows back, a Test button and the signing keys.",
+            url,
+        )
 
     @admin.display(description="customer portal")
     def portal_link(self, obj):

@@ -12,10 +12,15 @@ from django.db import models
 from django.urls import reverse
 
 from tenants.fields import EncryptedTextField
-from tenants.validators import validate_outbound_url, validate_tenant_slug
+from tenants.validators import validate_acs_url, validate_outbound_url, validate_sp_entity_id, validate_tenant_slug
 
 
 class Tenant(models.Model):
+    class PortalMode(models.TextChoices):
+        HOSTED = "hosted", "Hosted portal (the gateway serves the portal through the service account)"
+        ATLASSIAN = "atlassian", "Atlassian portal (native mode: the gateway is Atlassian's SAML identity provider)"
+        BOTH = "both", "Both (the hosted portal, and the gateway as Atlassian's SAML identity provider)"
+
     slug = models.SlugField(
         max_length=50,
         unique=True,
@@ -33,6 +38,14 @@ class Tenant(models.Model):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour like #0052cc.")],
         help_text="Optional accent colour for the portal, e.g. #0052cc.",
     )
+    portal_mode = models.CharField(
+        max_length=16,
+        choices=PortalMode.choices,
+        default=PortalMode.HOSTED,
+        help_text="Atlassian portal: customers use JSM's own portal, signed in through the gateway (Atlassian Guard's "
+        "SSO for portal-only customers, see docs/native-mode.md); substitute links and the help center then lead "
+        "to the Jira portal.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -44,6 +57,15 @@ class Tenant(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:home", kwargs={"tenant_slug": self.slug})
+
+    @property
+    def native_mode(self) -> bool:
+        """The gateway answers Atlassian's AuthnRequests for this tenant (Atlassian portal, or both)."""
+        return self.portal_mode in (self.PortalMode.ATLASSIAN, self.PortalMode.BOTH)
+
+    @property
+    def hosted_portal(self) -> bool:
+        return self.portal_mode in (self.PortalMode.HOSTED, self.PortalMode.BOTH)
 
     def clean(self) -> None:
         """A new or changed slug must not be one another tenant gave up (see RetiredSlug)."""
@@ -320,3 +342,88 @@ class RetiredSlug(models.Model):
             "(an operator can release it under Retired slugs)."
         )
         raise ValidationError({"slug": ValidationError(message, code="retired")})
+
+
+class AtlassianSaml(models.Model):
+    """The two values Atlassian shows after the first save of its SAML form (admin.atlassian.com → Security →
+    Identity providers → your portal-only customer provider): who may ask this tenant's SAML identity
+    provider for an assertion, and the one address an assertion is ever posted to.
+    """
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="atlassian_saml")
+    sp_entity_id = models.CharField(
+        "service provider entity URL",
+        max_length=500,
+        blank=True,
+        validators=[validate_sp_entity_id],
+        help_text="As Atlassian shows it: https://auth.atlassian.com/saml/ followed by an id. The Issuer of "
+        "Atlassian's AuthnRequests and the Audience of every assertion. Empty until Atlassian shows it (after you "
+        "saved the three values of this page there).",
+    )
+    acs_url = models.URLField(
+        "service provider assertion consumer service URL",
+        max_length=500,
+        blank=True,
+        validators=[validate_acs_url],
+        help_text="As Atlassian shows it: https://auth.atlassian.com/login/callback?connection=saml- followed by an "
+        "id. Assertions are posted here and nowhere else.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Atlassian customer SSO (native mode)"
+        verbose_name_plural = "Atlassian customer SSO (native mode)"
+        constraints = [
+            # One Atlassian SP trusts one tenant's IdP: the same SP at two tenants is a pasting mistake.
+            models.UniqueConstraint(
+                fields=["sp_entity_id"], condition=~models.Q(sp_entity_id=""), name="uniq_atlassian_sp_entity_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Atlassian customer SSO of {self.tenant}"
+
+    @property
+    def is_complete(self) -> bool:
+        """Both of Atlassian's values are in: the SSO URL answers AuthnRequests."""
+        return bool(self.sp_entity_id and self.acs_url)
+
+    def clean(self) -> None:
+        super().clean()
+        if bool(self.sp_entity_id) != bool(self.acs_url):
+            raise ValidationError("Atlassian shows both values on one page: enter both, or neither for now.")
+
+
+class SamlIdpKey(models.Model):
+    """A signing key and self-signed certificate of the tenant's SAML identity provider (native mode).
+
+    Rotation without an outage: a NEXT key is made and published beside the CURRENT one in the
+    metadata while the admin pastes its certificate into Atlassian; promoting it makes it CURRENT
+    (it signs from then on) and retires the old one. At most one CURRENT and one NEXT per tenant.
+    """
+
+    class State(models.TextChoices):
+        CURRENT = "current", "Current (signs assertions)"
+        NEXT = "next", "Next (published, not yet signing)"
+        RETIRED = "retired", "Retired"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="saml_idp_keys")
+    state = models.CharField(max_length=16, choices=State.choices)
+    private_key = EncryptedTextField("private key", help_text="PKCS#8 PEM. Stored encrypted; never shown.")
+    certificate = models.TextField(help_text="The self-signed X.509 certificate (PEM) Atlassian verifies with.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "SAML identity provider key"
+        ordering = ["tenant", "state", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"], condition=models.Q(state="current"), name="one_current_saml_idp_key"
+            ),
+            models.UniqueConstraint(fields=["tenant"], condition=models.Q(state="next"), name="one_next_saml_idp_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()} key of {self.tenant} ({self.created_at:%Y-%m-%d})"

@@ -56,3 +56,36 @@ def _refuse_internal(parts, *, resolve: bool) -> None:
 def validate_tenant_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
         raise ValidationError(f"“{value}” is reserved for the gateway's own pages; choose another slug.")
+
+
+def validate_sp_entity_id(value: str) -> None:
+    """Atlassian's service provider entity URL: an absolute https URI (any URI is a valid SAML entity id,
+    but Atlassian's are https URLs, and a typo such as a missing scheme is caught here)."""
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.netloc or len(value) > 500:
+        raise ValidationError(
+            "The service provider entity URL is an https:// URL, e.g. https://auth.atlassian.com/saml/<id>: "
+            "copy it from Atlassian's SAML page.",
+            code="entity_id",
+        )
+
+
+def validate_acs_url(value: str) -> None:
+    """Where assertions are posted: https, or plain http on 127.0.0.1 only with GATEWAY_ALLOW_INSECURE_HTTP (tests).
+
+    Unlike an outbound URL this is not an address the gateway calls: the customer's browser posts there.
+    """
+    parts = urlsplit(value)
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise ValidationError("Enter the assertion consumer service URL exactly as Atlassian shows it.") from None
+    if parts.username or parts.password or parts.fragment:
+        raise ValidationError("The assertion consumer service URL has no credentials and no #fragment.")
+    local = parts.hostname in ("127.0.0.1", "localhost")
+    if parts.scheme == "http" and not (settings.GATEWAY_ALLOW_INSECURE_HTTP and local):
+        raise ValidationError(
+            "The assertion consumer service URL must be https:// (plain http only on 127.0.0.1 with "
+            "GATEWAY_ALLOW_INSECURE_HTTP, for tests).",
+            code="insecure",
+        )

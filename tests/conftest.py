@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.fixtures.saml_idp",
     "tests.fixtures.jsm",
     "tests.fixtures.dns",
+    "tests.fixtures.atlassian_sp",
 ]
 
 

@@ -48,4 +48,13 @@ def _as_table(links: dict) -> str:
             f"    substitute link: {desk['substitute_link']}",
             f"    Jira portal:     {desk['jira_portal_url'] or '—'}",
         ]
+    if "saml_idp" in links:
+        idp = links["saml_idp"]
+        lines += [
+            "",
+            "SAML identity provider (native mode: paste into Atlassian)",
+            f"  entity ID:    {idp['entity_id']}",
+            f"  SSO URL:      {idp['sso_url']}",
+            f"  metadata URL: {idp['metadata_url']}",
+        ]
     return "\n".join(lines)
