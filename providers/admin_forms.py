@@ -90,6 +90,8 @@ def form_data() -> dict:
             "domainLabel": preset.domain_label,
             "domainPlaceholder": preset.domain_placeholder,
             "clientPlaceholder": preset.client_placeholder,
+            "clientHelp": preset.client_help,
+            "domainHelp": preset.domain_help,
             "metadataPlaceholder": preset.metadata_placeholder,
             "mapping": preset.mapping,
         }

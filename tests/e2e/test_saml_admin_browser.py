@@ -60,6 +60,10 @@ def test_an_admin_adds_a_saml_provider_and_tests_it(setup):
         assert page.is_visible("#id_client_id") and not page.is_visible("#id_metadata_xml")  # Salesforce first
         assert page.get_attribute("#id_client_id", "placeholder") == "3MVG9…"
         assert page.get_attribute("#id_domain", "placeholder") == "acme.my.salesforce.com"
+        page.select_option("#id_preset", value="okta")  # the field help names this preset's console only
+        assert "Okta admin" in page.inner_text(".field-client_id .help")
+        assert "Salesforce" not in page.inner_text(".field-client_id .help")
+        assert "acme.okta.com" in page.inner_text(".field-domain .help")
         page.select_option("#id_preset", value="google")  # no domain to ask for: the field goes
         assert not page.is_visible("#id_domain") and page.is_visible("#id_client_id")
         page.select_option("#id_preset", value="oidc")  # generic: the discovery URL instead

@@ -25,6 +25,11 @@
     });
   }
 
+  function setHelp(name, text) {
+    const help = document.getElementById("id_" + name + "_helptext");
+    if (help && text) help.textContent = text;
+  }
+
   function apply(data) {
     const select = document.getElementById("id_preset");
     if (!select) return;
@@ -44,6 +49,10 @@
     if (domain) domain.placeholder = preset.domainPlaceholder || "";
     const clientId = document.getElementById("id_client_id");
     if (clientId) clientId.placeholder = preset.clientPlaceholder || "";
+    // The field help names this preset's console only (the model's help text names several providers).
+    setHelp("client_id", preset.clientHelp);
+    setHelp("client_secret", preset.clientHelp && "From the same page as the client id. Stored encrypted; never shown again.");
+    setHelp("domain", preset.domainHelp);
     const metadataUrl = document.getElementById("id_metadata_url");
     if (metadataUrl) metadataUrl.placeholder = preset.metadataPlaceholder || "https://idp.example.com/saml/metadata";
     previewUrls(data);
