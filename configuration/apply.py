@@ -11,11 +11,14 @@ from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from configuration.errors import Problems
 from configuration.parse import ProviderSpec, Section, TenantSpec, document_parse
 from configuration.schema import key_for_attr
 from providers.models import AttributeMapping, IdentityProvider, split_words
+from providers.presets import PRESETS
+from providers.saml.metadata import MetadataUnusable, metadata_fetch, outbound_url_ok
 from providers.services import attribute_mapping_ensure
 from tenants.models import AtlassianSaml, JiraConnection, Tenant
 
@@ -74,6 +77,7 @@ def _apply_provider(tenant: Tenant, spec: ProviderSpec, problems: Problems) -> l
     provider = (
         IdentityProvider.objects.filter(tenant=tenant, slug=spec.section.values["slug"]).first() if tenant.pk else None
     ) or IdentityProvider(tenant=tenant)
+    _metadata_fetch(provider, spec.section, problems)
     changes = [_write(provider, spec.section, problems, label=label, parent="tenant")]
     if provider.pk is None:
         # The provider itself is invalid: still check the mapping, so one run reports everything.
@@ -92,6 +96,24 @@ def _apply_provider(tenant: Tenant, spec: ProviderSpec, problems: Problems) -> l
     elif not had_mapping:
         changes.append(Change(label=mapping_label, action="created"))
     return changes
+
+
+def _metadata_fetch(provider: IdentityProvider, section: Section, problems: Problems) -> None:
+    """A SAML provider's `metadata_url` is fetched (as the admin does on save) when it is new or changed, or no
+    metadata is stored yet; the document joins the section's values, so the model's checks see it."""
+    values = section.values
+    url = values.get("metadata_url")
+    preset = PRESETS.get(str(values.get("preset", provider.preset)))
+    if not url or preset is None or preset.protocol != "saml" or "metadata_xml" in values:
+        return
+    if (url == provider.metadata_url and provider.metadata_xml) or not outbound_url_ok(str(url)):
+        return  # unchanged; or a URL the model's own check refuses (and names why): nothing is fetched
+    try:
+        values["metadata_xml"] = metadata_fetch(str(url))
+    except MetadataUnusable as exc:
+        problems.add(f"{section.path}.metadata_url", f"no usable SAML metadata at this URL: {exc}")
+        return
+    provider.metadata_fetched_at = timezone.now()
 
 
 def _write(obj: models.Model, section: Section, problems: Problems, *, label: str, parent: str = "") -> Change | None:

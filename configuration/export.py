@@ -38,7 +38,12 @@ def _tenant(tenant: Tenant) -> dict:
 
 
 def _provider(provider: IdentityProvider) -> dict:
-    data = _values(provider, schema.PROVIDER_KEYS, secret_prefix=(provider.tenant.slug, provider.slug))
+    """The keys of the provider's protocol; a SAML provider's metadata by URL when it has one, else as XML."""
+    protocol = provider.preset_config.protocol
+    keys = tuple(key for key in schema.PROVIDER_KEYS if key.protocol in ("", protocol))
+    if protocol == "saml":
+        keys = tuple(key for key in keys if key.name != ("metadata_xml" if provider.metadata_url else "metadata_url"))
+    data = _values(provider, keys, secret_prefix=(provider.tenant.slug, provider.slug))
     mapping = AttributeMapping.objects.filter(provider=provider).first()
     if mapping is not None:
         data["attribute_mapping"] = _values(mapping, schema.MAPPING_KEYS, secret_prefix=())

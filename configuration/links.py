@@ -1,9 +1,9 @@
 """Every URL an admin hands out for a tenant, absolute, from GATEWAY_BASE_URL.
 
-The callback URL goes into the identity provider's app registration, the login URL and the
-substitute links go to customers; in native mode, `saml_idp` holds what goes into Atlassian.
-Disabled providers are listed too: their callback URL is needed to finish the registration before
-they are enabled.
+The callback URL (for a SAML provider: the ACS URL and SP entity id) goes into the identity provider's
+registration, the login URL and the substitute links go to customers; in native mode, `saml_idp` holds what
+goes into Atlassian. Disabled providers are listed too: their callback URL is needed to finish the
+registration before they are enabled.
 """
 
 from django.urls import reverse
@@ -39,14 +39,7 @@ def _links(tenant: Tenant) -> dict:
         "tenant": tenant.slug,
         "customer_account_url": absolute(reverse("portal:account", kwargs={"tenant_slug": tenant.slug})),
         "identity_providers": [
-            {
-                "slug": provider.slug,
-                "name": provider.name,
-                "enabled": provider.is_enabled,
-                "callback_url": absolute(provider.callback_path()),
-                "login_url": absolute(provider.login_path()),
-            }
-            for provider in IdentityProvider.objects.filter(tenant=tenant).select_related("tenant")
+            _provider(provider) for provider in IdentityProvider.objects.filter(tenant=tenant).select_related("tenant")
         ],
         "service_desks": [
             {
@@ -59,3 +52,19 @@ def _links(tenant: Tenant) -> dict:
             for desk in ServiceDesk.objects.filter(tenant=tenant, is_active=True).select_related("tenant")
         ],
     }
+
+
+def _provider(provider: IdentityProvider) -> dict:
+    """A SAML provider's entry also has what its IdP registration asks for: the ACS URL (its callback URL too)
+    and the SP entity id, which is the URL of the SP metadata it publishes."""
+    links = {
+        "slug": provider.slug,
+        "name": provider.name,
+        "enabled": provider.is_enabled,
+        "callback_url": absolute(provider.callback_path()),
+        "login_url": absolute(provider.login_path()),
+    }
+    if provider.is_saml:
+        links["acs_url"] = absolute(provider.acs_path())
+        links["sp_entity_id"] = links["sp_metadata_url"] = absolute(provider.sp_metadata_path())
+    return links

@@ -14,6 +14,7 @@ class Key:
     attr: str  # the model attribute it sets
     kind: str  # str | bool | int | words | secret
     required: bool = False  # must be in the file (the keys that identify a row)
+    protocol: str = ""  # "oidc" or "saml": export writes it only for providers of that protocol ("" for all)
 
 
 TENANT_KEYS = (
@@ -50,16 +51,22 @@ PROVIDER_KEYS = (
     Key("preset", "preset", "str"),
     Key("enabled", "is_enabled", "bool"),
     Key("order", "order", "int"),
-    Key("client_id", "client_id", "str"),
-    Key("client_secret", "client_secret", "secret"),
-    Key("domain", "domain", "str"),
-    Key("discovery_url", "discovery_url", "str"),
-    Key("scopes", "scopes", "words"),
+    Key("client_id", "client_id", "str", protocol="oidc"),
+    Key("client_secret", "client_secret", "secret", protocol="oidc"),
+    Key("domain", "domain", "str", protocol="oidc"),
+    Key("discovery_url", "discovery_url", "str", protocol="oidc"),
+    Key("scopes", "scopes", "words", protocol="oidc"),
+    # SAML: the provider's metadata, as XML or by URL (fetched when applied, refreshed by beat).
+    Key("metadata_xml", "metadata_xml", "str", protocol="saml"),
+    Key("metadata_url", "metadata_url", "str", protocol="saml"),
+    Key("allow_idp_initiated", "allow_idp_initiated", "bool", protocol="saml"),
+    Key("sign_authn_requests", "sign_authn_requests", "bool", protocol="saml"),
+    Key("want_encrypted_assertions", "want_encrypted_assertions", "bool", protocol="saml"),
     Key("email_domains", "email_domains", "words"),
-    Key("token_auth_method", "token_auth_method", "str"),
+    Key("token_auth_method", "token_auth_method", "str", protocol="oidc"),
     Key("clock_leeway", "clock_leeway", "int"),
-    Key("allow_hs256", "allow_hs256", "bool"),
-    Key("allow_unverified_email", "allow_unverified_email", "bool"),
+    Key("allow_hs256", "allow_hs256", "bool", protocol="oidc"),
+    Key("allow_unverified_email", "allow_unverified_email", "bool", protocol="oidc"),
 )
 PROVIDER_SECTIONS = ("attribute_mapping",)
 

@@ -3,38 +3,40 @@
 Customers and the sign-in log are read-only: both are written by sign-ins; only operators delete rows.
 """
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, json_script
 
+from providers.admin_forms import (
+    DEFAULT_PRESET,
+    PLACEHOLDERS,
+    IdentityProviderForm,
+    TenantSlugSelect,
+    form_data,
+    preset_choices_grouped,
+    preset_help,
+    url_preview,
+)
 from providers.errors import SignInError
 from providers.models import AttributeMapping, Customer, IdentityProvider, LoginEvent
-from providers.oidc.flow import sign_in_start
+from providers.oidc import flow as oidc_flow
 from providers.presets import PRESETS
+from providers.saml import flow as saml_flow
 from providers.services import attribute_mapping_ensure
 from sso_gateway.pages import error_page
+from sso_gateway.saml import SamlInputError
 from tenants.admin import CopyButtonMedia
 from tenants.admin_base import BlankAsNoneFilter, TenantScopedAdmin, TenantScopedStackedInline
-from tenants.links import absolute, copyable
-
-# Where each provider's console takes the callback URL (one line, shown under it).
-PASTE_CALLBACK_AT = {
-    "salesforce": "Salesforce: Setup → App Manager → your connected app → Edit → Callback URL.",
-    "entra": "Entra ID: App registrations → your app → Authentication → Web → Redirect URIs.",
-    "okta": "Okta: Applications → your app → General → Sign-in redirect URIs.",
-    "google": "Google: Credentials → your OAuth client → Authorized redirect URIs.",
-    "keycloak": "Keycloak: Clients → your client → Settings → Valid redirect URIs.",
-    "cognito": "Cognito: App integration → your app client → Hosted UI → Allowed callback URLs.",
-    "auth0": "Auth0: Applications → your app → Settings → Allowed Callback URLs.",
-    "adfs": "AD FS: Application Groups → your server application → Redirect URI.",
-    "gitlab": "GitLab: Applications → your application → Callback URL.",
-}
 
 
 class AttributeMappingInline(TenantScopedStackedInline):
     model = AttributeMapping
+    # SAML attribute names are URIs: the admin's wider URL input shows them whole.
+    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"class": "vURLField"})}}
     can_delete = False
     extra = 1
     max_num = 1
@@ -42,67 +44,121 @@ class AttributeMappingInline(TenantScopedStackedInline):
 
 @admin.register(IdentityProvider)
 class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
+    """One page shape for both protocols. The form follows the chosen preset (providers/static/.../provider_form.js):
+    only its protocol's fieldset, its fields and its help show; the callback or ACS URL and the SP entity id are
+    previewed from the tenant and slug before the first save. Without JavaScript, the saved preset's protocol
+    decides which fieldset shows."""
+
+    form = IdentityProviderForm
     list_display = ["name", "tenant", "preset", "slug", "is_enabled", "order"]
     list_filter = ["preset", "is_enabled", "tenant"]
-    search_fields = ["name", "slug", "client_id", "domain"]
-    readonly_fields = ["callback_url", "where_to_find", "test_connection"]
+    search_fields = ["name", "slug", "client_id", "domain", "metadata_url"]
+    readonly_fields = ["callback_url", "acs_url", "sp_entity_id", "where_to_find", "test_connection", "metadata_status"]
     inlines = [AttributeMappingInline]
-    fieldsets = [
-        (None, {"fields": ["tenant", "preset", "name", "slug", "is_enabled", "order"]}),
-        (
-            "Registration at the provider",
-            {
-                "fields": [
-                    "callback_url",
-                    "test_connection",
-                    "where_to_find",
-                    "client_id",
-                    "client_secret",
-                    "domain",
-                    "discovery_url",
-                    "scopes",
-                    "token_auth_method",
-                ]
-            },
-        ),
-        ("Routing", {"fields": ["email_domains"]}),
-        (
-            "Token checks",
-            {"classes": ["collapse"], "fields": ["clock_leeway", "allow_hs256", "allow_unverified_email"]},
-        ),
-    ]
+
+    class Media:  # replaces CopyButtonMedia's, so it names the copy script too
+        js = ["gateway/admin/copy.js", "providers/admin/provider_form.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        preset = PRESETS.get(request.POST.get("preset") or (obj.preset if obj else "") or DEFAULT_PRESET)
+        protocol = preset.protocol if preset else "oidc"
+
+        def classes(kind: str, *more: str) -> list[str]:
+            return [f"gw-protocol-{kind}", *more, *([] if kind == protocol else ["hidden"])]
+
+        return [
+            (None, {"fields": ["tenant", "preset", "name", "slug", "is_enabled", "order"]}),
+            ("Where to find the values", {"fields": ["where_to_find"]}),
+            ("Registration at the provider", {"classes": classes("oidc"), "fields": [
+                "callback_url", "client_id", "client_secret", "domain", "discovery_url", "scopes", "token_auth_method",
+            ]}),
+            ("Registration at the provider", {"classes": classes("saml"), "fields": [
+                "acs_url", "sp_entity_id", "metadata_url", "metadata_xml", "metadata_status", "sign_authn_requests",
+                "want_encrypted_assertions",
+            ]}),
+            ("Test connection", {"fields": ["test_connection"]}),
+            ("Routing", {"fields": ["email_domains"]}),
+            ("Checks", {"classes": ["collapse"], "fields": ["clock_leeway"]}),
+            ("Token checks", {"classes": classes("oidc", "collapse"),
+                              "fields": ["allow_hs256", "allow_unverified_email"]}),
+            ("Response checks", {"classes": classes("saml", "collapse"), "fields": ["allow_idp_initiated"]}),
+        ]  # fmt: skip
 
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ["name"]}
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "tenant":
+            kwargs["widget"] = TenantSlugSelect  # the URL previews read the tenant's slug from its option
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "preset":
+            field.choices = preset_choices_grouped()
+        if db_field.name in PLACEHOLDERS and field is not None:
+            field.widget.attrs["placeholder"] = PLACEHOLDERS[db_field.name]
+        return field
+
     @admin.display(description="callback URL")
     def callback_url(self, obj):
-        if not obj.pk:
-            return "Save first: the callback URL appears here, to paste into the provider's app registration."
-        where = PASTE_CALLBACK_AT.get(obj.preset, "Paste it where the provider asks for a redirect (callback) URI.")
-        return format_html('{} <div class="help">{}</div>', copyable(absolute(obj.callback_path())), where)
+        return url_preview(obj, "callback", help_text="Paste it where the provider asks for a redirect (callback) URI.")
+
+    @admin.display(description="ACS URL")
+    def acs_url(self, obj):
+        return url_preview(obj, "acs", help_text="The Assertion Consumer Service (reply) URL, HTTP-POST binding.")
+
+    @admin.display(description="SP entity id")
+    def sp_entity_id(self, obj):
+        help_text = "The gateway's identifier at the provider (Identifier, Audience URI). It is also the address of "
+        return url_preview(obj, "entity", help_text=help_text + "the SP metadata, for providers that import it.")
 
     @admin.display(description="where to find the values")
     def where_to_find(self, obj):
-        """One line per provider (its preset's, once saved): where its console shows each value asked below."""
-        presets = [PRESETS[obj.preset]] if obj.pk and obj.preset in PRESETS else list(PRESETS.values())
-        return format_html_join(
+        """The chosen preset's help only (the others are there, hidden, for the script to show on a change)."""
+        current = obj.preset if obj and obj.preset in PRESETS else DEFAULT_PRESET
+        paragraphs = format_html_join(
             "",
-            '<p class="gw-where" data-preset="{}"><strong>{}:</strong> {}</p>',
-            ((p.key, p.label, " ".join(filter(None, [p.client_help, p.domain_help]))) for p in presets),
-        )
+            '<div class="gw-where" data-preset="{}"{}><p><strong>{}</strong></p><p>{}</p><p>{}</p></div>',
+            ((key, " hidden" if key != current else "", preset.label, *preset_help(preset))
+             for key, preset in PRESETS.items()),
+        )  # fmt: skip
+        return format_html("{}{}", paragraphs, json_script(form_data(), "gw-provider-form"))
 
     @admin.display(description="test connection")
     def test_connection(self, obj):
         if not obj.pk:
             return "Save first, then test a real sign-in against the provider here."
         url = reverse("admin:providers_identityprovider_test", args=[obj.pk])
+        what = "the NameID and every attribute" if obj.is_saml else "every claim"
         return format_html(
             '<a class="button" href="{}" target="_blank" rel="noopener">Test connection</a> '
-            '<span class="help">Opens a new window, signs in at the provider and shows every claim that came back. '
-            "Provisions nothing and creates no customer.</span>",
+            '<span class="help">Opens a new window, signs in at the provider and shows {} that came back, and the '
+            "mapped result. Provisions nothing and creates no customer.</span>",
             url,
+            what,
         )
+
+    @admin.display(description="metadata")
+    def metadata_status(self, obj):
+        if not obj.pk:
+            return "Read and checked when you save: the identity provider's entity id and signing certificates."
+        if not obj.is_saml:
+            return "—"
+        try:
+            metadata = obj.saml_metadata()
+        except SamlInputError as exc:
+            return f"Unusable: {exc}"
+        fetched = f"fetched {obj.metadata_fetched_at:%Y-%m-%d %H:%M} UTC" if obj.metadata_fetched_at else "pasted"
+        error = f" Last refresh failed: {obj.metadata_error}" if obj.metadata_error else ""
+        certificates = len(metadata.signing_certificates)
+        signed = " It asks for signed AuthnRequests: they are signed." if metadata.want_authn_requests_signed else ""
+        return f"Issuer {metadata.entity_id}; {certificates} signing certificate(s); {fetched}.{signed}{error}"
+
+    def save_model(self, request, obj, form, change):
+        if getattr(form, "fetched_at", None):
+            obj.metadata_fetched_at, obj.metadata_error = form.fetched_at, ""
+        super().save_model(request, obj, form, change)
 
     def get_urls(self):
         test = self.admin_site.admin_view(self.test_connection_view)
@@ -117,7 +173,8 @@ class IdentityProviderAdmin(CopyButtonMedia, TenantScopedAdmin):
             raise PermissionDenied
         next_path = reverse("portal:home", kwargs={"tenant_slug": provider.tenant.slug})
         try:
-            return sign_in_start(request=request, provider=provider, next_path=next_path, test=True)
+            flow = saml_flow if provider.is_saml else oidc_flow
+            return flow.sign_in_start(request=request, provider=provider, next_path=next_path, test=True)
         except SignInError as error:
             return error_page(request, error, tenant=provider.tenant, staff_detail=True)
 

@@ -5,6 +5,8 @@ two customers. Email never links identities. Every protocol (OpenID Connect, SAM
 `providers.services.customer_sign_in`, and the portal consumes what it made.
 """
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -12,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 
 from providers.presets import PRESET_CHOICES, PRESETS
+from sso_gateway import saml
 from sso_gateway.pages import new_reference
 from tenants.fields import EncryptedTextField
 from tenants.models import Tenant
@@ -45,12 +48,13 @@ class IdentityProvider(models.Model):
         max_length=32,
         choices=PRESET_CHOICES,
         default="salesforce",
-        help_text="Where your customers already have an account. Any other OpenID Connect provider: "
-        "Generic OpenID Connect, with its discovery URL.",
+        help_text="Where your customers already have an account. Any other: Generic OpenID Connect (its discovery "
+        "URL) or Generic SAML 2.0 (its metadata).",
     )
     client_id = models.CharField(
         "client id",
         max_length=500,
+        blank=True,
         help_text="Salesforce: the connected app's Consumer Key. Entra ID: Application (client) ID. "
         "Okta: Client ID (Applications → your app → General).",
     )
@@ -107,6 +111,47 @@ class IdentityProvider(models.Model):
         validators=[MaxValueValidator(600)],
         help_text="How far the provider's clock may differ from ours when checking token times.",
     )
+    # SAML 2.0 (the presets whose protocol is "saml"): the provider's metadata, pasted or fetched from its URL.
+    metadata_url = models.URLField(
+        "metadata URL",
+        max_length=500,
+        blank=True,
+        validators=[validate_outbound_url],
+        help_text="SAML: the address of the provider's federation metadata. Fetched when you save and refreshed "
+        "every hour, so a new signing certificate works without you.",
+    )
+    metadata_xml = models.TextField(
+        "metadata XML",
+        blank=True,
+        help_text="SAML: the provider's metadata document (an md:EntityDescriptor), pasted. With a metadata URL "
+        "this holds the copy last fetched from it.",
+    )
+    metadata_fetched_at = models.DateTimeField("metadata fetched at", null=True, blank=True, editable=False)
+    metadata_error = models.CharField(
+        "last metadata refresh error", max_length=500, blank=True, editable=False, default=""
+    )
+    allow_idp_initiated = models.BooleanField(
+        "accept IdP-initiated sign-ins",
+        default=False,
+        help_text="SAML: accept responses the provider sends without a request of ours (unsolicited). Off by "
+        "default: an unsolicited response cannot be tied to the browser that receives it.",
+    )
+    sign_authn_requests = models.BooleanField(
+        "sign AuthnRequests",
+        default=False,
+        help_text="SAML: sign the requests the gateway sends (RSA-SHA256) with a key of this provider's own, published "
+        "in the SP metadata. Always on when the provider's metadata asks for signed requests.",
+    )
+    want_encrypted_assertions = models.BooleanField(
+        "want encrypted assertions",
+        default=False,
+        help_text="SAML: publish an encryption certificate of this provider's own in the SP metadata, so the provider "
+        "encrypts its assertions to it (AES-GCM or AES-CBC, RSA-OAEP). The signature inside is still required.",
+    )
+    sp_encryption_key = EncryptedTextField("SP encryption key", blank=True, editable=False)
+    sp_encryption_certificate = models.TextField("SP encryption certificate", blank=True, editable=False)
+    sp_signing_key = EncryptedTextField("SP signing key", blank=True, editable=False)
+    sp_signing_certificate = models.TextField("SP signing certificate", blank=True, editable=False)
     is_enabled = models.BooleanField("enabled", default=True)
     order = models.PositiveSmallIntegerField(default=0, help_text="Position on the choice page (lowest first).")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -119,9 +164,26 @@ class IdentityProvider(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        """A SAML provider that signs its requests or wants encrypted assertions gets its own key pair for each when
+        it first needs one (at save, so a sign-in start never writes)."""
+        for wanted, use in ((self.is_saml and self.signs_requests, "signing"),
+                            (self.is_saml and self.want_encrypted_assertions, "encryption")):  # fmt: skip
+            if wanted and not getattr(self, f"sp_{use}_key"):
+                key, certificate = saml.self_signed_certificate(f"{self.tenant.slug}/{self.slug} SAML SP {use}")
+                setattr(self, f"sp_{use}_key", key)
+                setattr(self, f"sp_{use}_certificate", certificate)
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], f"sp_{use}_key", f"sp_{use}_certificate"}
+        super().save(*args, **kwargs)
+
     @property
     def preset_config(self):
         return PRESETS[self.preset]
+
+    @property
+    def is_saml(self) -> bool:
+        return self.preset_config.protocol == "saml"
 
     @property
     def scope_list(self) -> list[str]:
@@ -135,7 +197,33 @@ class IdentityProvider(models.Model):
         return self.preset_config.discovery_url(domain=self.domain, discovery_url=self.discovery_url)
 
     def callback_path(self) -> str:
+        if self.is_saml:
+            return self.acs_path()
         return reverse("providers:callback", kwargs={"tenant_slug": self.tenant.slug, "provider_slug": self.slug})
+
+    def acs_path(self) -> str:
+        """SAML: the Assertion Consumer Service URL's path (HTTP-POST binding)."""
+        return reverse("providers:saml_acs", kwargs={"tenant_slug": self.tenant.slug, "provider_slug": self.slug})
+
+    def sp_metadata_path(self) -> str:
+        """SAML: where this row publishes its service provider metadata; its absolute URL is the SP entity id."""
+        return reverse("providers:saml_metadata", kwargs={"tenant_slug": self.tenant.slug, "provider_slug": self.slug})
+
+    def saml_metadata(self) -> saml.IdpMetadata:
+        """The identity provider's metadata, parsed (SamlInputError when there is none or it is unusable)."""
+        if not self.metadata_xml.strip():
+            raise saml.SamlInputError("No metadata yet: paste the provider's metadata XML or give its URL.")
+        return _metadata_parsed(self.metadata_xml)
+
+    @property
+    def signs_requests(self) -> bool:
+        """SAML: whether AuthnRequests are signed (asked for here, or by the provider's metadata)."""
+        if self.sign_authn_requests:
+            return True
+        try:
+            return self.saml_metadata().want_authn_requests_signed
+        except saml.SamlInputError:
+            return False
 
     def login_path(self) -> str:
         return reverse("providers:login", kwargs={"tenant_slug": self.tenant.slug, "provider_slug": self.slug})
@@ -144,6 +232,11 @@ class IdentityProvider(models.Model):
         preset = PRESETS.get(self.preset)
         if preset is None:
             return
+        if preset.protocol == "saml":
+            self._clean_saml()
+            return
+        if not self.client_id:
+            raise ValidationError({"client_id": "OpenID Connect needs the client id the provider gave this app."})
         if preset.discovery is None and not self.discovery_url:
             raise ValidationError({"discovery_url": MISSING_DISCOVERY_URL})
         if preset.needs_domain and not (self.domain or preset.default_domain):
@@ -156,33 +249,57 @@ class IdentityProvider(models.Model):
         if "openid" not in self.scope_list:
             raise ValidationError({"scopes": "The scopes must include openid (e.g. “openid email profile”)."})
 
+    def _clean_saml(self) -> None:
+        if not self.metadata_xml.strip() and not self.metadata_url:
+            raise ValidationError(
+                {"metadata_xml": "SAML needs the provider's metadata: paste its XML here or give its metadata URL."}
+            )
+        if self.metadata_xml.strip():
+            try:
+                self.saml_metadata()
+            except saml.SamlInputError as exc:
+                field = "metadata_url" if self.metadata_url else "metadata_xml"
+                raise ValidationError({field: f"The metadata cannot be used: {exc}"}) from exc
+
+
+@functools.lru_cache(maxsize=256)
+def _metadata_parsed(xml: str) -> saml.IdpMetadata:
+    """Parsed once per process and document (a refresh that changes the document parses the new one)."""
+    return saml.idp_metadata_parse(xml.encode())
+
 
 class AttributeMapping(models.Model):
-    """Which claim fills which customer attribute. Blank: not mapped."""
+    """Which claim (OpenID Connect) or attribute Name (SAML) fills which customer attribute. Blank: not mapped.
+
+    SAML attribute names are URIs (http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress), hence
+    the room for 255 characters."""
 
     provider = models.OneToOneField(IdentityProvider, on_delete=models.CASCADE, related_name="mapping")
     email = models.CharField(
         "email claim",
-        max_length=100,
+        max_length=255,
         default="email",
-        help_text="Salesforce, Okta: email. Entra ID: email (add it under Token configuration → Add optional claim).",
+        help_text="The claim (OpenID Connect) or attribute Name (SAML) holding the email; each preset fills in what "
+        "its provider sends. Entra ID (OIDC): email, added under Token configuration → Add optional claim. SAML: a "
+        "NameID in email-address format is the email, and this attribute is read only otherwise.",
     )
-    first_name = models.CharField("first name claim", max_length=100, blank=True, default="given_name")
-    last_name = models.CharField("last name claim", max_length=100, blank=True, default="family_name")
+    first_name = models.CharField("first name claim", max_length=255, blank=True, default="given_name")
+    last_name = models.CharField("last name claim", max_length=255, blank=True, default="family_name")
     display_name = models.CharField(
         "display name claim",
-        max_length=100,
+        max_length=255,
         blank=True,
         default="name",
-        help_text="Test connection lists every claim the provider sent; type the name of one of them.",
+        help_text="Test connection lists every claim or attribute the provider sent; type the name of one of them.",
     )
     groups = models.CharField(
         "groups claim",
-        max_length=100,
+        max_length=255,
         blank=True,
         default="",
-        help_text="Entra ID: groups (Token configuration → Add groups claim). Okta: groups (Sign On → Groups claim "
-        "filter). Salesforce sends none.",
+        help_text="Entra ID: groups (OIDC: Token configuration → Add groups claim; SAML: Attributes & Claims → Add a "
+        "group claim). Okta: groups (Groups claim filter, or the SAML app's Group Attribute Statement). Salesforce "
+        "sends none.",
     )
 
     ATTRIBUTES = ("email", "first_name", "last_name", "display_name", "groups")

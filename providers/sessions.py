@@ -4,15 +4,16 @@ Customers are not Django users (those are admins), so `django.contrib.auth.login
 apply. A signed-in customer is one key in the Django session per tenant,
 `gw.customer.<tenant id>` → {customer id, hash}; a session at tenant A means nothing at tenant B
 (PRODUCT.md, non-negotiables). The hash binds the entry to the customer's identity and provider,
-so deleting the customer or re-pointing the provider (another client id) ends the session, as a
-password change ends a Django user's. The session key is cycled at sign-in (session fixation).
-A sign-in lasts GATEWAY_CUSTOMER_SESSION_SECONDS (sso_gateway/session_lifetime.py).
+so deleting the customer or re-pointing the provider (another client id; for SAML, metadata of another
+identity provider entity id) ends the session, as a password change ends a Django user's. The session key is
+cycled at sign-in (session fixation). A sign-in lasts GATEWAY_CUSTOMER_SESSION_SECONDS
+(sso_gateway/session_lifetime.py).
 """
 
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from providers.models import Customer
-from sso_gateway import session_lifetime
+from sso_gateway import saml, session_lifetime
 from tenants.models import Tenant
 
 SALT = "gateway.portal.customer-session"  # unchanged since the move from portal: sessions stay valid
@@ -24,7 +25,17 @@ def _key(tenant_id: int) -> str:
 
 def _hash(customer: Customer) -> str:
     identity = f"{customer.pk}:{customer.tenant_id}:{customer.provider_id}:{customer.subject}"
-    return salted_hmac(SALT, f"{identity}:{customer.provider.client_id}", algorithm="sha256").hexdigest()
+    return salted_hmac(SALT, f"{identity}:{_provider_anchor(customer.provider)}", algorithm="sha256").hexdigest()
+
+
+def _provider_anchor(provider) -> str:
+    """What re-points a provider: its client id (OpenID Connect), its entity id (SAML: other metadata)."""
+    if not provider.is_saml:
+        return provider.client_id
+    try:
+        return provider.saml_metadata().entity_id
+    except saml.SamlInputError:
+        return ""
 
 
 def customer_login(request, *, customer: Customer) -> None:

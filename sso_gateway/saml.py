@@ -10,6 +10,10 @@ XML signatures against the certificates we hand it, refuses SHA-1 and other weak
 and returns the element the signature covers, which is the only element a caller may read (the defence
 against signature wrapping). The protocol (what a Response must say) is ours, in the apps.
 
+Also here: an identity provider's metadata as a service provider reads it (`idp_metadata_parse`, every
+signing certificate kept for key rollover) and the HTTP-Redirect binding's detached signature
+(`redirect_query_sign`). XML Encryption (EncryptedAssertion) is beside this module, in `sso_gateway.xmlenc`.
+
 Untrusted XML is refused, not repaired: a DTD, an entity, a processing instruction or a message larger
 than `MAX_MESSAGE_BYTES` (before and after inflating) is a `SamlInputError`, whose message is safe to show.
 """
@@ -19,10 +23,12 @@ import binascii
 import datetime as dt
 import secrets
 import zlib
+from dataclasses import dataclass
+from urllib.parse import quote
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml import SignatureConfiguration, XMLSigner, XMLVerifier
@@ -34,6 +40,7 @@ NS = {
     "md": "urn:oasis:names:tc:SAML:2.0:metadata",
     "ds": "http://www.w3.org/2000/09/xmldsig#",
     "xenc": "http://www.w3.org/2001/04/xmlenc#",
+    "xenc11": "http://www.w3.org/2009/xmlenc11#",
     "xsi": "http://www.w3.org/2001/XMLSchema-instance",
 }
 MAX_MESSAGE_BYTES = 256 * 1024
@@ -182,7 +189,10 @@ def parse_instant(value: str) -> dt.datetime:
 
 def _signature_placeholder(element: etree._Element) -> None:
     """Put the enveloped signature where the schema wants it: right after the element's Issuer."""
-    placeholder = etree.Element(q("ds", "Signature"), Id="placeholder")
+    # Declared with the ds prefix on the Signature itself: with an undeclared namespace lxml names it ns0, and
+    # moving the signed element into another document (an assertion into its response) renames the SignedInfo's
+    # prefix, which changes its canonical form and breaks the signature.
+    placeholder = etree.Element(q("ds", "Signature"), Id="placeholder", nsmap={"ds": NS["ds"]})
     issuer = element.find(q("saml", "Issuer"))
     element.insert(0 if issuer is None else element.index(issuer) + 1, placeholder)
 
@@ -203,6 +213,10 @@ def sign(element: etree._Element, *, key_pem: str, cert_pem: str) -> etree._Elem
     return signer.sign(element, key=key_pem.encode(), cert=cert_pem, reference_uri=element.get("ID"))
 
 
+# What signxml raises for untrusted input: its own errors, lxml's (a Signature off its schema), value errors.
+_VERIFY_FAILURES = (SignXMLException, etree.LxmlError, ValueError, TypeError)
+
+
 def verify(element: etree._Element, certificates_pem: list[str]) -> etree._Element:
     """The element an enveloped signature directly inside `element` covers, verified with one of the certificates.
 
@@ -221,8 +235,8 @@ def verify(element: etree._Element, certificates_pem: list[str]) -> etree._Eleme
                 x509_cert=cert,
                 expect_config=SignatureConfiguration(location="./", expect_references=1),
             )
-        except SignXMLException as exc:
-            reasons.append(str(exc))
+        except _VERIFY_FAILURES as exc:  # a damaged Signature fails signxml's schema check (DocumentInvalid) too
+            reasons.append(str(exc)[:300])
             continue
         signed = result.signed_xml
         if signed is None or signed.tag != element.tag or signed.get("ID") != element.get("ID"):
@@ -273,3 +287,102 @@ def certificate_pem(body: str) -> str:
     except ValueError as exc:
         raise SamlInputError("A certificate in the metadata is not a valid X.509 certificate.") from exc
     return certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
+# Metadata (SAML 2.0 Metadata §2.3-2.4): what a peer's EntityDescriptor says about it.
+
+
+@dataclass(frozen=True)
+class IdpMetadata:
+    """An identity provider as its metadata describes it: the facts a service provider needs.
+
+    `signing_certificates` holds every certificate its IDPSSODescriptor offers for signing (a KeyDescriptor
+    with use="signing" or without `use`), in document order: during a key rollover the metadata lists the
+    old and the new one, and a response signed by either verifies.
+    """
+
+    entity_id: str
+    sso_url_redirect: str
+    signing_certificates: tuple[str, ...]
+    sso_url_post: str = ""
+    want_authn_requests_signed: bool = False
+    name_id_formats: tuple[str, ...] = ()
+
+
+MAX_METADATA_BYTES = 1024 * 1024
+
+
+def idp_metadata_parse(xml: bytes, *, max_bytes: int = MAX_METADATA_BYTES) -> IdpMetadata:
+    """The identity provider an EntityDescriptor (or an EntitiesDescriptor holding exactly one) describes.
+
+    Raises SamlInputError naming what is missing: no IDPSSODescriptor, no entityID, no SingleSignOnService
+    with the HTTP-Redirect binding, no signing certificate.
+    """
+    root = parse(xml, max_bytes=max_bytes)
+    if root.tag == q("md", "EntitiesDescriptor"):
+        entities = [entity for entity in root.iter(q("md", "EntityDescriptor")) if _idp_descriptor(entity) is not None]
+        if len(entities) != 1:
+            raise SamlInputError(
+                f"The metadata lists {len(entities)} identity providers; give the metadata of exactly one."
+            )
+        root = entities[0]
+    if root.tag != q("md", "EntityDescriptor"):
+        raise SamlInputError("This is not SAML metadata: its root is not an md:EntityDescriptor.")
+    descriptor = _idp_descriptor(root)
+    if descriptor is None:
+        raise SamlInputError("The metadata describes no identity provider (it has no IDPSSODescriptor).")
+    entity_id = (root.get("entityID") or "").strip()
+    if not entity_id:
+        raise SamlInputError("The metadata's EntityDescriptor has no entityID.")
+    services = {
+        service.get("Binding"): (service.get("Location") or "").strip()
+        for service in reversed(descriptor.findall(q("md", "SingleSignOnService")))
+    }
+    if not services.get(BINDING_REDIRECT):
+        raise SamlInputError("The metadata has no SingleSignOnService with the HTTP-Redirect binding.")
+    certificates = tuple(
+        dict.fromkeys(
+            certificate_pem(text_of(cert))
+            for key in descriptor.findall(q("md", "KeyDescriptor"))
+            if key.get("use", "signing") == "signing"
+            for cert in key.iterfind(".//ds:X509Certificate", NS)
+        )
+    )
+    if not certificates:
+        raise SamlInputError("The metadata has no signing certificate (KeyDescriptor with an X509Certificate).")
+    return IdpMetadata(
+        entity_id=entity_id,
+        sso_url_redirect=services[BINDING_REDIRECT],
+        sso_url_post=services.get(BINDING_POST, ""),
+        signing_certificates=certificates,
+        want_authn_requests_signed=descriptor.get("WantAuthnRequestsSigned") in ("true", "1"),
+        name_id_formats=tuple(text_of(item) for item in descriptor.findall(q("md", "NameIDFormat"))),
+    )
+
+
+def _idp_descriptor(entity: etree._Element) -> etree._Element | None:
+    return next(
+        (
+            descriptor
+            for descriptor in entity.findall(q("md", "IDPSSODescriptor"))
+            if "urn:oasis:names:tc:SAML:2.0:protocol" in (descriptor.get("protocolSupportEnumeration") or "").split()
+        ),
+        None,
+    )
+
+
+# The HTTP-Redirect binding's detached signature (Bindings §3.4.4.1): over the query string, not the XML.
+
+SIG_ALG_RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+
+
+def redirect_query_sign(params: list[tuple[str, str]], *, key_pem: str) -> list[tuple[str, str]]:
+    """`params` (SAMLRequest or SAMLResponse, then RelayState if any) with SigAlg and Signature appended.
+
+    The signed octets are the URL-encoded `name=value` pairs joined by `&`, in this order, exactly as sent.
+    """
+    signed = [*params, ("SigAlg", SIG_ALG_RSA_SHA256)]
+    octets = "&".join(f"{name}={quote(value, safe='')}" for name, value in signed).encode()
+    key = serialization.load_pem_private_key(key_pem.encode(), password=None)
+    signature = key.sign(octets, padding.PKCS1v15(), hashes.SHA256())
+    return [*signed, ("Signature", base64.b64encode(signature).decode("ascii"))]

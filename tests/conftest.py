@@ -19,6 +19,7 @@ from tests.factories import TenantFactory, UserFactory
 pytest_plugins = [
     "tests.fixtures.oidc",
     "tests.fixtures.panva",
+    "tests.fixtures.saml_idp",
     "tests.fixtures.jsm",
     "tests.fixtures.dns",
     "tests.fixtures.atlassian_sp",

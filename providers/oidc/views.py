@@ -52,7 +52,14 @@ def login(request, *, tenant_slug, provider_slug):
 
 
 def _start(request, *, provider: IdentityProvider, next_path: str) -> HttpResponseRedirect:
-    """Every sign-in start goes through here: counted by the rate limits, then straight to the provider."""
+    """Every sign-in start goes through here: counted by the rate limits, then straight to the provider.
+
+    A SAML provider's start is its own view (providers/saml/views.py, reached by URL name so that this
+    package never imports that one): it counts the attempt and sends the AuthnRequest.
+    """
+    if provider.is_saml:
+        kwargs = {"tenant_slug": provider.tenant.slug, "provider_slug": provider.slug}
+        return redirect(f"{reverse('providers:saml_start', kwargs=kwargs)}?{urlencode({'next': next_path})}")
     sign_in_throttle(request, tenant_slug=provider.tenant.slug, step="start")
     return flow.sign_in_start(request=request, provider=provider, next_path=next_path)
 
@@ -133,6 +140,8 @@ def logout(request, *, tenant_slug):
 
 def _end_session_url(provider: IdentityProvider) -> str:
     """OpenID Connect RP-Initiated Logout 1.0, section 2: client_id identifies us; no token is kept to hint."""
+    if provider.is_saml:
+        return ""  # SAML Single Logout is not offered: the local session ends, the provider's stays
     try:
         endpoint = discovery.metadata_get(provider=provider).end_session_endpoint
     except SignInError:

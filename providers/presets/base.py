@@ -31,6 +31,18 @@ class Preset:
     client_help: str = ""
     scopes: tuple[str, ...] = DEFAULT_SCOPES
     mapping: dict = field(default_factory=lambda: dict(DEFAULT_MAPPING))
+    # "oidc" or "saml": which sign-in protocol the provider speaks (and which fields the admin asks for).
+    protocol: str = "oidc"
+    # Where the provider's console takes the callback URL (OIDC) or the ACS URL and SP entity id (SAML).
+    register_help: str = ""
+    # SAML: where to find the provider's metadata (its URL or the XML to paste).
+    metadata_help: str = ""
+    # Examples shown in the admin's empty fields, in this provider's own form.
+    domain_placeholder: str = ""
+    client_placeholder: str = ""
+    metadata_placeholder: str = ""
+    # SAML: the NameID format asked for in the AuthnRequest's NameIDPolicy ("" asks for none in particular).
+    name_id_format: str = ""
 
     @property
     def needs_domain(self) -> bool:

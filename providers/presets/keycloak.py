@@ -7,4 +7,7 @@ PRESET = Preset(
     domain_help="e.g. https://sso.example.com/realms/acme (Realm settings → Endpoints).",
     client_help="Clients → your client → Credentials (client authentication on).",
     mapping={**DEFAULT_MAPPING, "groups": "groups"},
+    register_help="Clients → your client → Settings → Valid redirect URIs.",
+    domain_placeholder="https://sso.example.com/realms/acme",
+    client_placeholder="jsm-gateway",
 )

@@ -15,4 +15,7 @@ PRESET = Preset(
     domain_help="login.salesforce.com, test.salesforce.com for a sandbox, or your My Domain host "
     "(Setup → My Domain, e.g. acme.my.salesforce.com).",
     client_help="Setup → App Manager → your connected app → View → Consumer Key and Secret.",
+    register_help="Salesforce: Setup → App Manager → your connected app → Edit → Callback URL.",
+    domain_placeholder="acme.my.salesforce.com",
+    client_placeholder="3MVG9…",
 )

@@ -76,9 +76,11 @@ def test_a_test_callback_opened_without_the_admin_session_shows_nothing(operator
     assert response.status_code == 403 and b"ada@example.com" not in response.content
 
 
-def test_the_add_page_says_to_save_before_testing(operator_client, tenant):
+def test_the_add_page_says_to_save_before_testing_and_previews_the_callback_url(operator_client, tenant):
     html = operator_client.get(reverse("admin:providers_identityprovider_add")).content.decode()
-    assert "Save first, then test a real sign-in" in html and "Save first: the callback URL appears here" in html
+    assert "Save first, then test a real sign-in" in html
+    assert "type the slug: the URL appears here" in html  # the page's script fills it in as the slug is typed
+    assert f'data-slug="{tenant.slug}"' in html
 
 
 def _changelist_actions(client, model):

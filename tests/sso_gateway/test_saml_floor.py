@@ -7,7 +7,7 @@ import zlib
 import pytest
 from lxml import etree
 
-from sso_gateway import saml
+from sso_gateway import saml, xmlenc
 
 ASSERTION = (
     '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a1" Version="2.0" '
@@ -84,3 +84,59 @@ def test_times_are_utc_with_z():
 def test_certificate_body_round_trips(keys):
     (_, cert), _ = keys
     assert saml.certificate_pem(saml.certificate_body(cert)) == cert
+
+
+def test_a_signed_assertion_moved_into_a_response_still_verifies(keys):
+    (key, cert), _ = keys
+    signed = saml.sign(saml.parse(ASSERTION.encode()), key_pem=key, cert_pem=cert)
+    response = etree.fromstring(
+        b'<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+        b'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r1" Version="2.0"/>'
+    )
+    response.append(signed)
+    reparsed = saml.parse(etree.tostring(response))
+    assert saml.verify(reparsed.find("saml:Assertion", saml.NS), [cert]).get("ID") == "_a1"
+
+
+@pytest.mark.parametrize("gcm", [True, False], ids=["aes256-gcm", "aes256-cbc"])
+def test_encrypted_elements_decrypt_only_with_the_right_key(keys, gcm):
+    (key, cert), (other_key, _) = keys
+    wrapper = etree.Element(saml.q("saml", "EncryptedAssertion"))
+    wrapper.append(xmlenc.encrypt(saml.parse(ASSERTION.encode()), cert_pem=cert, gcm=gcm))
+    reparsed = saml.parse(etree.tostring(wrapper))
+    assert xmlenc.decrypt(reparsed, key_pem=key) == etree.tostring(saml.parse(ASSERTION.encode()))
+    with pytest.raises(saml.SamlInputError, match="cannot be decrypted"):
+        xmlenc.decrypt(reparsed, key_pem=other_key)
+    value = reparsed.find(".//xenc:EncryptedData/xenc:CipherData/xenc:CipherValue", saml.NS)
+    raw = bytearray(base64.b64decode(value.text))
+    raw[-1] ^= 1
+    value.text = base64.b64encode(bytes(raw)).decode()
+    if gcm:  # authenticated: any change is refused, with the same answer as a wrong key
+        with pytest.raises(saml.SamlInputError, match="cannot be decrypted"):
+            xmlenc.decrypt(reparsed, key_pem=key)
+    else:  # CBC is not authenticated (the ACS relies on the signature inside): never the original back
+        try:
+            altered = xmlenc.decrypt(reparsed, key_pem=key)
+        except saml.SamlInputError as exc:
+            assert "cannot be decrypted" in str(exc)
+        else:
+            assert altered != etree.tostring(saml.parse(ASSERTION.encode()))
+
+
+def test_rsa_pkcs1_v15_key_transport_is_refused(keys):
+    (key, cert), _ = keys
+    wrapper = etree.Element(saml.q("saml", "EncryptedAssertion"))
+    wrapper.append(xmlenc.encrypt(saml.parse(ASSERTION.encode()), cert_pem=cert))
+    wrapper.find(".//xenc:EncryptedKey/xenc:EncryptionMethod", saml.NS).set("Algorithm", xmlenc.XENC + "rsa-1_5")
+    with pytest.raises(saml.SamlInputError):
+        xmlenc.decrypt(wrapper, key_pem=key)
+
+
+def test_a_damaged_signature_is_a_refusal_not_an_lxml_error(keys):
+    (key, cert), _ = keys
+    signed = saml.parse(etree.tostring(saml.sign(saml.parse(ASSERTION.encode()), key_pem=key, cert_pem=cert)))
+    certificate = signed.find(".//ds:X509Certificate", saml.NS)
+    certificate.text = certificate.text[:100] + "\n" + certificate.text[101:]  # off the Signature's schema
+    signed.find(".//ds:SignatureValue", saml.NS).text = "!!"
+    with pytest.raises(saml.SamlInputError):
+        saml.verify(signed, [cert])

@@ -32,11 +32,15 @@ def _as_table(links: dict) -> str:
     lines.append("Identity providers" + ("" if links["identity_providers"] else ": none"))
     for provider in links["identity_providers"]:
         state = "" if provider["enabled"] else " (disabled)"
-        lines += [
-            f"  {provider['slug']} — {provider['name']}{state}",
-            f"    callback URL: {provider['callback_url']}",
-            f"    login URL:    {provider['login_url']}",
-        ]
+        lines.append(f"  {provider['slug']} — {provider['name']}{state}")
+        if "acs_url" in provider:  # SAML: what the provider's registration asks for
+            lines += [
+                f"    ACS URL:      {provider['acs_url']}",
+                f"    SP entity id: {provider['sp_entity_id']} (also its SP metadata)",
+            ]
+        else:
+            lines.append(f"    callback URL: {provider['callback_url']}")
+        lines.append(f"    login URL:    {provider['login_url']}")
     lines += ["", "Service desks" + ("" if links["service_desks"] else ": none (not synced yet?)")]
     for desk in links["service_desks"]:
         lines += [
