@@ -99,6 +99,19 @@ def customer_organizations(*, tenant: Tenant, customer: Customer) -> set[str]:
     return found
 
 
+def customer_organization_names(*, tenant: Tenant, customer: Customer) -> tuple[str, ...]:
+    """The JSM organizations the customer's Jira account is in, by name as Jira spells them (JQL's
+    "Organizations" field takes names); cached like metadata (GET /organization?accountId=)."""
+    if not customer.jira_account_id:
+        return ()
+    key = _key(tenant, "org-names", customer.jira_account_id)
+    found = cache.get(key)
+    if found is None:
+        found = tuple(sorted(o.name for o in client_for(tenant=tenant).organizations_of(customer.jira_account_id)))
+        cache.set(key, found, _ttl())
+    return found
+
+
 def request_type_icon(*, tenant: Tenant, icon_id: str) -> bytes | None:
     """A request type's icon (PNG only: an SVG served from the gateway's origin could carry script)."""
     key = _key(tenant, "icon", icon_id)

@@ -40,6 +40,13 @@ class Request:
     participants: list = field(default_factory=list)
     attachments: list = field(default_factory=list)
     updated: datetime | None = None
+    #: ids of the organizations the request is shared with (JSM's "Organizations" field)
+    organizations: list = field(default_factory=list)
+    #: approvals: {"id", "name", "approvers": [account ids], "decision": None | "approved" | "declined",
+    #: "decided_by": {account id: "approved" | "declined"}, "created", "completed"}
+    approvals: list = field(default_factory=list)
+    #: (status, status category, when): every status the request was in, oldest first
+    history: list = field(default_factory=list)
 
     def touch(self) -> None:
         self.updated = datetime.now(UTC)
@@ -199,6 +206,7 @@ class State:
         desk = self.service_desks[desk_id]
         key = f"{desk['projectKey']}-{len(self.requests) + 1}"
         request = Request(issue_id, key, desk_id, request_type_id, reporter, dict(values), datetime.now(UTC))
+        request.history.append((request.status, request.status_category, request.created))
         request.touch()
         self.requests[key] = request
         return request
@@ -208,6 +216,33 @@ class State:
         self.requests[key].comments.append(comment)
         self.requests[key].touch()
         return comment
+
+    def add_approval(self, *, key: str, approvers: list[str], name: str = "Waiting for approval") -> dict:
+        """An approval awaiting `approvers` (account ids) on the request; decide it with `decide_approval`."""
+        approval = {
+            "id": self.next_id(),
+            "name": name,
+            "approvers": list(approvers),
+            "decision": None,
+            "decided_by": {},
+            "created": datetime.now(UTC),
+            "completed": None,
+        }
+        self.requests[key].approvals.append(approval)
+        self.requests[key].touch()
+        return approval
+
+    def decide_approval(self, approval: dict, *, account_id: str, decision: str) -> None:
+        """`decision`: "approved" or "declined"; one approver's decision completes the approval (JSM's default)."""
+        approval["decided_by"][account_id] = decision
+        approval["decision"], approval["completed"] = decision, datetime.now(UTC)
+
+    def set_status(self, key: str, status: str, category: str) -> None:
+        """Move the request, recording the status it leaves in its history (GET request/{key}/status)."""
+        request = self.requests[key]
+        request.status, request.status_category = status, category
+        request.history.append((status, category, datetime.now(UTC)))
+        request.touch()
 
     def add_attachment(
         self, *, key: str, filename: str, content: bytes, mime: str, author: str, comment: dict | None = None
