@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views, views_requests
+from portal import views, views_links, views_requests
 
 app_name = "portal"
 
@@ -20,4 +20,21 @@ urlpatterns = [
         views_requests.attachment,
         name="attachment",
     ),
+    # JSM's own portal addresses (the links of its notification emails): portal/views_links.py
+    path("servicedesk/customer/portals", views_links.portals, name="jsm-portals"),
+    path("servicedesk/customer/portal/<str:portal_id>", views_links.portal, name="jsm-portal"),
+    path("servicedesk/customer/portal/<str:portal_id>/", views_links.portal),
+    path("servicedesk/customer/portal/<str:portal_id>/<str:issue_key>", views_links.portal_request, name="jsm-request"),
+    path("servicedesk/customer/portal/<str:portal_id>/<str:issue_key>/", views_links.portal_request),
+    path(
+        "servicedesk/customer/portal/<str:portal_id>/create/<str:request_type_id>",
+        views_links.portal_create,
+        name="jsm-create",
+    ),
+    path(
+        "servicedesk/customer/portal/<str:portal_id>/group/<str:group_id>/create/<str:request_type_id>",
+        views_links.portal_create,
+    ),
+    path("servicedesk/customer/user/requests", views_links.user_requests, name="jsm-requests"),
+    path("servicedesk/customer/user/approvals", views_links.user_approvals, name="jsm-approvals"),
 ]

@@ -198,6 +198,7 @@ def own_request(view_func):
         if redirect_to_sign_in:
             return redirect_to_sign_in
         client = jsm.client_for(tenant=tenant)
+        customer_account_find(customer=customer, client=client)  # an email link opened before any desk was
         view = selectors.request_for_customer(client=client, tenant=tenant, customer=customer, issue_key=issue_key)
         return view_func(request, tenant, customer, client, view, **kwargs)
 

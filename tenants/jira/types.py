@@ -79,6 +79,7 @@ class RequestType:
     group_ids: tuple[str, ...] = ()
     icon_id: str = ""
     restricted: bool = False
+    portal_id: str = ""
 
     @classmethod
     def from_api(cls, data: dict) -> "RequestType":
@@ -93,6 +94,7 @@ class RequestType:
             group_ids=tuple(str(g) for g in data.get("groupIds", [])),
             icon_id=str((data.get("icon") or {}).get("id") or ""),
             restricted=data.get("restrictionStatus") == "RESTRICTED",
+            portal_id=str(data.get("portalId") or ""),
         )
 
 
