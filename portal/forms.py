@@ -7,7 +7,9 @@ values, number / date / date-time / URL formats, labels without spaces, text len
 shown next to the field with what was typed kept, instead of Jira's one-line 400. `field_values`
 writes `requestFieldValues` in Jira's field input formats: options as {"id"}, multi-options as
 [{"id"}], numbers as numbers, dates as "YYYY-MM-DD", date-times as "YYYY-MM-DDThh:mm:ss.sss+0000",
-labels as a list of strings. Attachments go through attachTemporaryFile (portal/services.py).
+labels as a list of strings, cascading selects as {"id", "child": {"id"}}, organizations as a list of ids.
+User pickers, request participants and attachments are resolved by portal/services_requests.py (customers of
+the desk by exact email; temporary files sent in the create call itself).
 """
 
 import math
@@ -26,11 +28,25 @@ PARAGRAPH_MAX = 32767  # Jira's limit for multi-line text
 LABEL_MAX = 255
 
 
+#: Kinds whose value the form cannot write alone: resolved to account ids by portal/services_requests.py.
+RESOLVED_KINDS = {"user", "users", "participants", "attachment"}
+
+
 def field_kind(meta: RequestTypeField) -> str:
-    """The portal's kind of a JSM field, or "unsupported" (user pickers, cascading selects, ...)."""
+    """The portal's kind of a JSM field, or "unsupported" (Assets/CMDB objects, ...: the form says so)."""
     kind, items, custom = meta.schema_type, meta.schema_items, meta.schema_custom.rpartition(":")[2]
     if meta.field_id == "attachment" or meta.schema_system == "attachment" or items == "attachment":
         return "attachment"
+    if custom == "sd-customer-organizations":
+        return "organizations"
+    if custom == "sd-request-participants":
+        return "participants"
+    if kind == "option-with-child" or custom == "cascadingselect":
+        return "cascading"
+    if kind == "version":
+        return "select"
+    if kind == "user" or (kind == "array" and items == "user"):
+        return "users" if kind == "array" else "user"
     if meta.schema_system == "labels" or (kind == "array" and items == "string"):
         return "labels"
     if kind in ("option", "priority") or (kind == "array" and items in ("option", "component", "version")):
@@ -96,6 +112,29 @@ def _choices(meta: RequestTypeField) -> list[tuple[str, str]]:
     return [(str(v.get("value", "")), v.get("label") or str(v.get("value", ""))) for v in meta.valid_values]
 
 
+def _cascading_choices(meta: RequestTypeField) -> list:
+    """A cascading select as one select: each parent an option group holding the parent alone and each of its
+    children (`validValues[].children`), so it works without script and reads well to a screen reader."""
+    choices: list = [("", "Choose…")]
+    for parent in meta.valid_values:
+        value, label = str(parent.get("value", "")), parent.get("label") or str(parent.get("value", ""))
+        children = [c for c in parent.get("children") or [] if c.get("value") not in (None, "")]
+        if not children:
+            choices.append((value, label))
+            continue
+        options = [(value, label)]
+        options += [(f"{value}:{c['value']}", f"{label} › {c.get('label') or c['value']}") for c in children]
+        choices.append((label, options))
+    return choices
+
+
+def _emails(value: str) -> list[str]:
+    found = [w for w in re.split(r"[\s,;]+", value or "") if w]
+    for email in found:
+        forms.EmailField().clean(email)
+    return list(dict.fromkeys(e.lower() for e in found))
+
+
 def _initial(meta: RequestTypeField, kind: str):
     values = [str(v.get("value", "")) for v in meta.default_values if v.get("value") not in (None, "")]
     if not values:
@@ -136,6 +175,15 @@ def _django_field(meta: RequestTypeField, kind: str) -> forms.Field:
         return forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], widget=widget, **common)
     if kind == "url":
         return forms.URLField(max_length=TEXT_MAX, assume_scheme="https", **common)
+    if kind == "cascading":
+        return forms.ChoiceField(choices=_cascading_choices(meta), **common)
+    if kind == "user":
+        common["help_text"] = _help(meta.description, "The email address of a customer of this help desk.")
+        return forms.EmailField(max_length=254, **common)
+    if kind in ("users", "participants"):
+        hint = "Email addresses of customers of this help desk, separated by commas."
+        common["help_text"] = _help(meta.description, hint)
+        return forms.CharField(max_length=2000, **common)
     if kind == "labels":
         common["help_text"] = _help(meta.description, "Words separated by spaces or commas.")
         return forms.CharField(max_length=PARAGRAPH_MAX, **common)
@@ -143,27 +191,60 @@ def _django_field(meta: RequestTypeField, kind: str) -> forms.Field:
 
 
 class RequestForm(forms.Form):
-    """One form field per supported JSM field, named by the Jira field id; `kinds` remembers each kind."""
+    """One form field per supported JSM field, named by the Jira field id; `kinds` remembers each kind.
 
-    def __init__(self, metadata: list[RequestTypeField], *args, **kwargs):
+    `organizations`: the customer's JSM organizations (the organizations field offers these only). `share`: the
+    desk lets customers share requests, so a "Share with" field is offered (JSM's request participants at
+    creation) when the request type has none of its own. Hidden fields with preset values are not shown and are
+    sent with their preset (`presets`). `unsupported`: fields the portal cannot render, each said on the form.
+    """
+
+    def __init__(self, metadata: list[RequestTypeField], *args, organizations=(), share: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.kinds: dict[str, str] = {}
         self.unsupported: list[RequestTypeField] = []
+        self.presets: dict[str, object] = {}
+        organization_choices = [(o.id, o.name) for o in organizations]
         for meta in metadata:
             kind = field_kind(meta)
+            if not meta.visible and meta.preset_values and kind not in RESOLVED_KINDS | {"unsupported"}:
+                self.presets[meta.field_id] = _preset(kind, meta.preset_values)
+                continue
             if not meta.visible and not meta.required:
                 continue
-            if kind == "unsupported":
+            if kind == "unsupported" or (kind == "organizations" and not organization_choices and meta.required):
                 self.unsupported.append(meta)
                 continue
-            self.fields[meta.field_id] = _django_field(meta, kind)
-            self.fields[meta.field_id].widget.attrs.setdefault("data-kind", kind)
-            self.kinds[meta.field_id] = kind
+            if (kind == "organizations" and not organization_choices) or (kind == "participants" and not share):
+                continue
+            if kind == "organizations":
+                field = forms.MultipleChoiceField(
+                    label=meta.name, required=meta.required, help_text=meta.description,
+                    choices=organization_choices, widget=forms.CheckboxSelectMultiple,
+                )  # fmt: skip
+                kind = "checkbox-organizations"
+            else:
+                field = _django_field(meta, kind)
+            self._add(meta.field_id, field, kind)
+        if share and "participants" not in self.kinds.values():
+            hint = "Other customers of this help desk who should see and follow the request: their email addresses."
+            self._add("share_with", forms.CharField(label="Share with", required=False, max_length=2000,
+                                                    help_text=hint), "participants")  # fmt: skip
+
+    def _add(self, name: str, field: forms.Field, kind: str) -> None:
+        self.fields[name] = field
+        field.widget.attrs.setdefault("data-kind", kind)
+        self.kinds[name] = kind
 
     @property
     def blocked(self) -> list[RequestTypeField]:
         """Required fields the portal cannot fill in: the request type cannot be raised here."""
         return [m for m in self.unsupported if m.required]
+
+    @property
+    def left_out(self) -> list[RequestTypeField]:
+        """Optional fields the portal cannot render: the form names them rather than dropping them silently."""
+        return [m for m in self.unsupported if not m.required]
 
     def _clean_fields(self):
         super()._clean_fields()
@@ -179,15 +260,39 @@ class RequestForm(forms.Form):
             f for name, kind in self.kinds.items() if kind == "attachment" for f in self.cleaned_data.get(name) or []
         ]
 
+    def emails(self, *kinds: str) -> dict[str, list[str]]:
+        """{field name: [email, ...]} of the user-picker and participant fields, for the service to resolve."""
+        return {
+            name: self.cleaned_data.get(name) or []
+            for name, kind in self.kinds.items()
+            if kind in kinds and self.cleaned_data.get(name)
+        }
+
     def field_values(self) -> dict:
-        """`requestFieldValues` in Jira's field input formats; empty optional fields are left out."""
-        values = {}
+        """`requestFieldValues` in Jira's field input formats; empty optional fields are left out. User pickers,
+        participants and attachments are added by the service (they need Jira to resolve)."""
+        values = dict(self.presets)
         for name, kind in self.kinds.items():
             value = self.cleaned_data.get(name)
-            if kind == "attachment" or value in (None, "", []):
+            if kind in RESOLVED_KINDS or value in (None, "", []):
                 continue
             values[name] = _jira_value(kind, value)
         return values
+
+
+def _preset(kind: str, presets: tuple[str, ...]):
+    """A hidden field's preset values in the field's input format (JSM applies nothing itself on the API)."""
+    if kind in ("multiselect", "checkbox"):
+        return [{"id": v} for v in presets]
+    if kind == "labels":
+        return list(presets)
+    if kind == "organizations":
+        return [int(v) if v.isdigit() else v for v in presets]
+    if kind in ("select", "radio", "cascading"):
+        return _jira_value(kind, presets[0])
+    if kind == "number":
+        return float(presets[0])
+    return presets[0]
 
 
 def _normalise(kind: str, value, field: forms.Field):
@@ -203,12 +308,21 @@ def _normalise(kind: str, value, field: forms.Field):
         if field.required and not labels:
             raise forms.ValidationError("This field is required.", code="required")
         return list(dict.fromkeys(labels))
+    if kind in ("users", "participants"):
+        return _emails(value)
+    if kind == "user":
+        return (value or "").strip().lower()
     if kind == "number" and value is not None and not math.isfinite(float(value)):
         raise forms.ValidationError("Enter a number.")
     return value
 
 
 def _jira_value(kind: str, value):
+    if kind == "cascading":
+        parent, _, child = str(value).partition(":")
+        return {"id": parent, "child": {"id": child}} if child else {"id": parent}
+    if kind == "checkbox-organizations":
+        return [int(v) if str(v).isdigit() else v for v in value]
     if kind in ("select", "radio"):
         return {"id": value}
     if kind in ("multiselect", "checkbox"):

@@ -142,7 +142,11 @@ def field_value_html(value) -> SafeString:
     if isinstance(value, dict) and value.get("type") == "doc":
         return adf_to_html(value)
     if isinstance(value, dict):
-        return clean(escape(str(value.get("value") or value.get("name") or value.get("displayName") or "")))
+        shown = str(value.get("value") or value.get("name") or value.get("displayName") or "")
+        child = value.get("child")  # a cascading select: "Parent › Child"
+        if isinstance(child, dict) and child.get("value"):
+            shown = f"{shown} › {child['value']}"
+        return clean(escape(shown))
     if isinstance(value, list):
         return clean(", ".join(str(field_value_html(i)) if isinstance(i, dict) else escape(str(i)) for i in value))
     if value is None or value == "":

@@ -59,7 +59,13 @@ def create(request, *, tenant_slug, desk_id, request_type_id):
         raise RequestTypeNotFound(f"no request type {request_type_id[:20]!r} at desk {desk.jira_id}.")
     metadata = jsm.request_type_fields(tenant=tenant, desk=desk, request_type_id=request_type.id)
     provisioning = customer_provision(customer=customer, service_desk=desk)
-    form = RequestForm(metadata, request.POST or None, request.FILES or None)
+    form = RequestForm(
+        metadata,
+        request.POST or None,
+        request.FILES or None,
+        organizations=jsm.customer_organization_list(tenant=tenant, customer=customer) if provisioning.ready else (),
+        share=desk.sharing != desk.Sharing.OFF,
+    )
     if request.method == "POST" and provisioning.ready and form.is_valid() and not form.blocked:
         created = _raise_keeping_input(
             tenant=tenant, desk=desk, customer=customer, request_type=request_type, form=form

@@ -324,8 +324,21 @@ class State:
         meta = next((f for f in request_type["fields"] if f["fieldId"] == field_id), None)
         labels = {v["value"]: v["label"] for v in (meta or {}).get("validValues", [])}
 
+        children = {
+            c["value"]: c["label"] for v in (meta or {}).get("validValues", []) for c in v.get("children") or []
+        }
+        organizations = (meta or {}).get("jiraSchema", {}).get("custom", "").endswith(":sd-customer-organizations")
+
         def option(v):
-            return {"id": v["id"], "value": labels.get(v["id"], v["id"])} if isinstance(v, dict) and "id" in v else v
+            if organizations and str(v) in self.organizations:
+                return self.org_dto(self.organizations[str(v)])
+            if not (isinstance(v, dict) and "id" in v):
+                return v
+            shown = {"id": v["id"], "value": labels.get(v["id"], v["id"])}
+            if isinstance(v.get("child"), dict):
+                child = v["child"].get("id")
+                shown["child"] = {"id": child, "value": children.get(child, child)}
+            return shown
 
         shown = [option(v) for v in value] if isinstance(value, list) else option(value)
         return {"fieldId": field_id, "label": (meta or {}).get("name") or field_id.title(), "value": shown}

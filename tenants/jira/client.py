@@ -170,14 +170,24 @@ class JiraClient(Transport):
         return [RequestTypeField.from_api(f) for f in self.get(path).get("requestTypeFields", [])]
 
     def request_create(
-        self, *, service_desk_id: str, request_type_id: str, field_values: dict, on_behalf_of: str
+        self,
+        *,
+        service_desk_id: str,
+        request_type_id: str,
+        field_values: dict,
+        on_behalf_of: str,
+        participants: list[str] | None = None,
     ) -> CustomerRequest:
+        """POST /request: attachments go in `field_values["attachment"]` as temporary file ids and participants
+        in `requestParticipants`, so one call creates everything or nothing."""
         body = {
             "serviceDeskId": service_desk_id,
             "requestTypeId": request_type_id,
             "requestFieldValues": field_values,
             "raiseOnBehalfOf": on_behalf_of,
         }
+        if participants:
+            body["requestParticipants"] = list(participants)
         return CustomerRequest.from_api(self.request("POST", f"{JSM}/request", json=body).json())
 
     def requests(self, *, service_desk_id: str | None = None, ownership: str = "ALL_REQUESTS") -> Iterator:
@@ -225,26 +235,6 @@ class JiraClient(Transport):
         body = {"temporaryAttachmentIds": temporary_ids, "public": public}
         data = self.request("POST", f"{JSM}/request/{quote(issue_key)}/attachment", json=body).json()
         return [Attachment.from_api(a) for a in (data.get("attachments") or {}).get("values") or []]
-
-    def request_create_with_attachments(
-        self,
-        *,
-        service_desk_id: str,
-        request_type_id: str,
-        field_values: dict,
-        on_behalf_of: str,
-        temporary_ids: list[str] | None = None,
-    ) -> CustomerRequest:
-        """Create (raiseOnBehalfOf the customer), then attach the uploaded temporary files publicly."""
-        created = self.request_create(
-            service_desk_id=service_desk_id,
-            request_type_id=request_type_id,
-            field_values=field_values,
-            on_behalf_of=on_behalf_of,
-        )
-        if temporary_ids:
-            self.request_attach(created.issue_key, temporary_ids=temporary_ids)
-        return created
 
     def customer_request_full(self, issue_key: str) -> CustomerRequest:
         """One call for the request page: participants, attachments and the actions JSM allows. Both lists are

@@ -113,6 +113,7 @@ class RequestTypeField:
     schema_system: str = ""
     schema_custom: str = ""
     visible: bool = True
+    preset_values: tuple[str, ...] = ()
 
     @classmethod
     def from_api(cls, data: dict) -> "RequestTypeField":
@@ -129,6 +130,7 @@ class RequestTypeField:
             schema_system=schema.get("system", ""),
             schema_custom=schema.get("custom", ""),
             visible=data.get("visible", True),
+            preset_values=tuple(str(v) for v in data.get("presetValues") or []),
         )
 
 

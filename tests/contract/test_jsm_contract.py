@@ -65,12 +65,13 @@ def _portal_issue5_calls(fake, client: JiraClient, account_id: str, request_type
     """Every call the hosted portal added: uploads, attachments, participants, transitions, JQL."""
     assert [o.name for o in client.organizations_of(account_id)] == ["Example"]
     [temp] = client.attach_temporary_file("1", filename="log.txt", content=b"boom", content_type="text/plain")
-    created = client.request_create_with_attachments(
+    with_files = [dict(f) for f in EVERY_FIELD if f["fieldId"] in ("summary", "attachment")]
+    request_type = fake.state.add_request_type(desk_id="1", name="With files", fields=with_files)
+    created = client.request_create(
         service_desk_id="1",
         request_type_id=request_type["id"],
-        field_values={"summary": "With a file"},
+        field_values={"summary": "With a file", "attachment": [temp.id]},
         on_behalf_of=account_id,
-        temporary_ids=[temp.id],
     )
     full = client.customer_request_full(created.issue_key)
     assert full.reporter_account_id == account_id and [a.filename for a in full.attachments] == ["log.txt"]
@@ -107,13 +108,10 @@ def _customer_view_calls(fake, client: JiraClient, account_id: str):
     listed = {t.id: t for t in client.request_types("1")}
     assert listed[secret["id"]].restricted and listed[secret["id"]].group_ids == ()
     [temp] = client.attach_temporary_file("1", filename="a.txt", content=b"a", content_type="text/plain")
-    key = client.request_create_with_attachments(
-        service_desk_id="1",
-        request_type_id=secret["id"],
-        field_values={"summary": "Files"},
-        on_behalf_of=account_id,
-        temporary_ids=[temp.id],
+    key = client.request_create(
+        service_desk_id="1", request_type_id=secret["id"], field_values={"summary": "Files"}, on_behalf_of=account_id
     ).issue_key
+    client.request_attach(key, temporary_ids=[temp.id])
     [comment] = client.comments(key)
     assert comment.public and [a.filename for a in comment.attachments] == ["a.txt"]
     assert [a.filename for a in client.comment_attachments(key, comment.id)] == ["a.txt"]
