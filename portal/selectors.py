@@ -14,7 +14,7 @@ from portal import access, jsm
 from portal.errors import RequestNotFound
 from providers.models import Customer
 from tenants.jira.client import JiraClient
-from tenants.jira.types import Attachment, Comment, CustomerRequest, SearchPage
+from tenants.jira.types import Approval, Attachment, Comment, CustomerRequest, SearchPage, StatusChange
 from tenants.models import ServiceDesk, Tenant
 
 ISSUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,30}-[1-9][0-9]{0,9}$")
@@ -258,3 +258,25 @@ def attachments_visible(*, client: JiraClient, found: CustomerRequest, public: l
     if not found.participants_complete and any(a.id not in shown for a in every):
         customers |= {user.account_id for user in client.request_participants(found.issue_key)}
     return [a for a in every if a.id and (a.id in shown or a.author_account_id in customers)]
+
+
+def request_participants(*, client: JiraClient, found: CustomerRequest) -> list[tuple[str, str]]:
+    """(account id, display name) of every participant: the first page came with the request, the rest is read."""
+    if found.participants_complete:
+        return list(zip(found.participant_ids, found.participant_names, strict=True))
+    return [
+        (user.account_id, user.display_name or "A customer") for user in client.request_participants(found.issue_key)
+    ]
+
+
+def status_history(*, client: JiraClient, found: CustomerRequest) -> list[StatusChange]:
+    """Every status the request was in, oldest first (GET request/{key}/status, every page, lists the most recent
+    first; dates have whole seconds, so the order within one second is JSM's)."""
+    changes = list(client.request_status_history(found.issue_key))
+    changes.reverse()  # oldest first within one second; sorted() keeps that order (it is stable)
+    return sorted(changes, key=lambda change: change.date)
+
+
+def approvals(*, client: JiraClient, found: CustomerRequest) -> list[Approval]:
+    """The request's approvals (GET request/{key}/approval): who must approve, who did, the decision."""
+    return list(client.request_approvals(found.issue_key))

@@ -149,3 +149,40 @@ def request_transition(
         text = f"*{customer_name(customer)}* (via the help center):\n\n{text}"
     client.customer_transition(request.issue_key, transition_id=transition_id, comment=text)
     return offered[transition_id]
+
+
+def request_participant_remove(
+    *, client: JiraClient, request: CustomerRequest, customer: Customer, account_id: str, participants: list
+) -> str:
+    """Stop sharing: the reporter removes any participant, a participant removes themselves (as in JSM's portal),
+    when JSM offers `removeParticipant`. Returns the removed participant's name; `ValueError` says why not."""
+    names = dict(participants)
+    if account_id not in names:
+        raise ValueError("This person is no longer on the request.")
+    mine = customer.jira_account_id
+    if mine != request.reporter_account_id and account_id != mine:
+        raise ValueError("Only the person who raised the request can remove others from it.")
+    if "removeParticipant" not in request.actions:
+        raise ValueError("The help desk does not let participants be removed from this request.")
+    client.request_participants_remove(request.issue_key, [account_id])
+    return "You" if account_id == mine else (names[account_id] or "The participant")
+
+
+def request_files_add(
+    *, client: JiraClient, desk: ServiceDesk, request: CustomerRequest, customer: Customer, files: list, comment: str
+) -> None:
+    """Files added later, with an optional comment: uploaded (attachTemporaryFile), then attached publicly in one
+    call with the comment (POST request/{key}/attachment, `additionalComment`), which carries the customer's
+    attribution line like every comment the gateway posts."""
+    if "addAttachment" not in request.actions and request.actions:
+        raise ValueError("The help desk does not accept files on this request any more.")
+    text = (comment or "").strip()[:COMMENT_MAX]
+    temporary_ids = []
+    for upload in files:
+        upload.seek(0)
+        made = client.attach_temporary_file(
+            desk.jira_id, filename=upload.name, content=upload.read(), content_type=upload.content_type or ""
+        )
+        temporary_ids += [t.id for t in made]
+    body = f"*{customer_name(customer)}* (via the help center):\n\n{text}"
+    client.request_attach(request.issue_key, temporary_ids=temporary_ids, public=True, comment=body)

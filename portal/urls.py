@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views, views_links, views_requests
+from portal import views, views_links, views_request_actions, views_requests
 
 app_name = "portal"
 
@@ -15,6 +15,17 @@ urlpatterns = [
     path("requests/<str:issue_key>/comment/", views_requests.comment, name="comment"),
     path("requests/<str:issue_key>/participants/", views_requests.participant, name="participant"),
     path("requests/<str:issue_key>/transition/", views_requests.transition, name="transition"),
+    path(
+        "requests/<str:issue_key>/participants/remove/",
+        views_request_actions.participant_remove,
+        name="participant-remove",
+    ),
+    path("requests/<str:issue_key>/files/", views_request_actions.files_add, name="files"),
+    path(
+        "requests/<str:issue_key>/attachments/<str:attachment_id>/preview/",
+        views_request_actions.preview,
+        name="preview",
+    ),
     path(
         "requests/<str:issue_key>/attachments/<str:attachment_id>/",
         views_requests.attachment,

@@ -73,7 +73,6 @@ def create(request, *, tenant_slug, desk_id, request_type_id):
         if created is not None:
             messages.success(request, f"Your request {created.issue_key} was sent to {desk.project_name}.")
             return redirect("portal:request", tenant_slug=tenant.slug, issue_key=created.issue_key)
-    max_bytes, max_files, types = upload_limits()
     context = {
         "tenant": tenant,
         "customer": customer,
@@ -81,10 +80,15 @@ def create(request, *, tenant_slug, desk_id, request_type_id):
         "request_type": request_type,
         "form": form,
         "provisioning": provisioning,
-        "upload": {"max_bytes": max_bytes, "max_files": max_files, "types": ", ".join(sorted(types))},
+        "upload": _upload_context(),
     }
     status = (503 if getattr(form, "jira_down", False) else 400) if request.method == "POST" else 200
     return _no_store(render(request, "portal/create.html", context, status=status))
+
+
+def _upload_context() -> dict:
+    max_bytes, max_files, types = upload_limits()
+    return {"max_bytes": max_bytes, "max_files": max_files, "types": ", ".join(sorted(types))}
 
 
 def _raise_keeping_input(*, tenant, desk, customer, request_type, form):
@@ -219,6 +223,7 @@ def request_detail(request, tenant, customer, client, view):
     transitions), more only for a request with more files or participants than one page holds."""
     email = services.jira_connection_of(tenant=tenant).email
     comments = selectors.public_comments(client=client, issue_key=view.request.issue_key, service_account_email=email)
+    participants = selectors.request_participants(client=client, found=view.request)
     context = {
         "tenant": tenant,
         "customer": customer,
@@ -230,6 +235,13 @@ def request_detail(request, tenant, customer, client, view):
             client=client, found=view.request, public=[shown.comment for shown in comments]
         ),
         "transitions": client.customer_transitions(view.request.issue_key),
+        "participants": participants,
+        "can_remove_participant": "removeParticipant" in view.request.actions,
+        "is_reporter": view.request.reporter_account_id == customer.jira_account_id,
+        "history": selectors.status_history(client=client, found=view.request),
+        "approvals": selectors.approvals(client=client, found=view.request),
+        "can_add_files": "addAttachment" in view.request.actions or not view.request.actions,
+        "upload": _upload_context(),
         "can_add_participant": "addParticipant" in view.request.actions and view.desk.sharing != view.desk.Sharing.OFF,
         "can_comment": "addComment" in view.request.actions or not view.request.actions,
         "draft": request.session.pop(_draft_key(tenant, view.request.issue_key), ""),
@@ -303,7 +315,7 @@ def transition(request, tenant, customer, client, view):
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Done: {name}.")
+        messages.success(request, f"You chose “{name}”. The request’s status is updated below.")
     return _back(tenant, view.request.issue_key)
 
 

@@ -103,6 +103,35 @@ def participants_add(state, exchange, key):
     return 200, state.page(users, {}, exchange.path), {}
 
 
+@route("DELETE", JSM + "/request/{key}/participant")
+def participants_remove(state, exchange, key):
+    request = _request(state, key)
+    for account_id in _account_ids(state, exchange):
+        if account_id in request.participants:
+            request.participants.remove(account_id)
+    request.touch()
+    users = [state.user_dto(state.users[a]) for a in request.participants]
+    return 200, state.page(users, {}, exchange.path), {}
+
+
+@route("GET", JSM + "/request/{key}/approval")
+def approvals(state, exchange, key):
+    request = _request(state, key)
+    values = [state.approval_dto(request, a) for a in request.approvals]
+    return 200, state.page(values, exchange.query, exchange.path), {}
+
+
+@route("GET", JSM + "/request/{key}/status")
+def status_history(state, exchange, key):
+    """Every status the request was in, the most recent first (as JSM lists them)."""
+    request = _request(state, key)
+    values = [
+        {"status": status, "statusCategory": category, "statusDate": date_dto(when)}
+        for status, category, when in reversed(request.history)
+    ]
+    return 200, state.page(values, exchange.query, exchange.path), {}
+
+
 @route("GET", JSM + "/request/{key}/transition")
 def transitions(state, exchange, key):
     offered = state.transitions.get(_request(state, key).status_category, [])

@@ -208,7 +208,7 @@ def request_get(state, exchange, key):
         dto["attachments"] = state.page(files, {}, f"/rest/servicedeskapi/request/{request.key}/attachment")
     if "action" in expand:
         dto["actions"] = {name: {"allowed": True} for name in ("addAttachment", "addComment", "addParticipant")}
-        dto["actions"]["removeParticipant"] = {"allowed": False}
+        dto["actions"]["removeParticipant"] = {"allowed": state.remove_participant_allowed}
     return 200, dto, {}
 
 

@@ -95,6 +95,8 @@ class State:
         self.max_limit = max_limit
         self.base_url = "http://fake-jsm.invalid"
         self.browse_users = True
+        #: CustomerRequestActionsDTO.removeParticipant as the service account gets it (a knob)
+        self.remove_participant_allowed = True
         self.accounts: dict[str, Account] = {}
         self.service_desks: dict[str, dict] = {}
         self.users: dict[str, dict] = {}
@@ -360,6 +362,28 @@ class State:
             },
             "_links": {"self": f"{self.base_url}/rest/servicedeskapi/request/{request.issue_id}"},
         }
+
+    def approval_dto(self, request: Request, approval: dict) -> dict:
+        """JSM `ApprovalDTO`, as the service account (an agent, never the approver) reads it."""
+        approvers = [
+            {
+                "approver": self.user_dto(self.users[a]),
+                "approverDecision": approval["decided_by"].get(a, "pending"),
+            }
+            for a in approval["approvers"]
+        ]
+        dto = {
+            "id": approval["id"],
+            "name": approval["name"],
+            "finalDecision": approval["decision"] or "pending",
+            "canAnswerApproval": False,
+            "approvers": approvers,
+            "createdDate": date_dto(approval["created"]),
+            "_links": {"self": f"{self.base_url}/rest/servicedeskapi/request/{request.key}/approval/{approval['id']}"},
+        }
+        if approval["completed"]:
+            dto["completedDate"] = date_dto(approval["completed"])
+        return dto
 
     def attachment_dto(self, request: Request, attachment: dict) -> dict:
         """JSM `AttachmentDTO` (no id field: it is the last segment of `_links.jiraRest`)."""

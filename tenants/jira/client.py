@@ -22,6 +22,7 @@ from tenants.jira.transport import (
     scoped_base_url,
 )
 from tenants.jira.types import (
+    Approval,
     Attachment,
     Comment,
     CustomerRequest,
@@ -33,6 +34,7 @@ from tenants.jira.types import (
     RequestTypeGroup,
     SearchPage,
     ServiceDesk,
+    StatusChange,
     TemporaryAttachment,
     Transition,
 )
@@ -230,9 +232,14 @@ class JiraClient(Transport):
         data = self.request("POST", path, files=files, headers=headers).json()  # 429/503 retried, honouring Retry-After
         return [TemporaryAttachment.from_api(t) for t in data.get("temporaryAttachments", [])]
 
-    def request_attach(self, issue_key: str, *, temporary_ids: list[str], public: bool = True) -> list[Attachment]:
-        """POST request/{key}/attachment: turns temporary files into the request's attachments."""
-        body = {"temporaryAttachmentIds": temporary_ids, "public": public}
+    def request_attach(
+        self, issue_key: str, *, temporary_ids: list[str], public: bool = True, comment: str = ""
+    ) -> list[Attachment]:
+        """POST request/{key}/attachment: turns temporary files into the request's attachments, on a comment
+        (`additionalComment`) as visible as `public` says."""
+        body: dict = {"temporaryAttachmentIds": temporary_ids, "public": public}
+        if comment:
+            body["additionalComment"] = {"body": comment}
         data = self.request("POST", f"{JSM}/request/{quote(issue_key)}/attachment", json=body).json()
         return [Attachment.from_api(a) for a in (data.get("attachments") or {}).get("values") or []]
 
@@ -247,6 +254,18 @@ class JiraClient(Transport):
 
     def request_participants_add(self, issue_key: str, account_ids: list[str]) -> None:
         self.request("POST", f"{JSM}/request/{quote(issue_key)}/participant", json={"accountIds": account_ids})
+
+    def request_participants_remove(self, issue_key: str, account_ids: list[str]) -> None:
+        path = f"{JSM}/request/{quote(issue_key)}/participant"
+        self.request("DELETE", path, json={"accountIds": account_ids})
+
+    def request_approvals(self, issue_key: str) -> Iterator[Approval]:
+        """GET request/{key}/approval: every approval of the request, each with its approvers and decisions."""
+        return (Approval.from_api(a) for a in self.paged(f"{JSM}/request/{quote(issue_key)}/approval"))
+
+    def request_status_history(self, issue_key: str) -> Iterator[StatusChange]:
+        """GET request/{key}/status: every status the request was in."""
+        return (StatusChange.from_api(s) for s in self.paged(f"{JSM}/request/{quote(issue_key)}/status"))
 
     def request_attachments(self, issue_key: str) -> Iterator[Attachment]:
         return (Attachment.from_api(a) for a in self.paged(f"{JSM}/request/{quote(issue_key)}/attachment"))

@@ -151,6 +151,7 @@ class CustomerRequest:
     status_date: str = ""
     reporter_name: str = ""
     participant_ids: tuple[str, ...] = ()
+    participant_names: tuple[str, ...] = ()
     participants_complete: bool = False
     attachments: tuple["Attachment", ...] = ()
     attachments_complete: bool = True
@@ -177,6 +178,7 @@ class CustomerRequest:
             status_date=(status.get("statusDate") or {}).get("iso8601", ""),
             reporter_name=(data.get("reporter") or {}).get("displayName", ""),
             participant_ids=tuple(p.get("accountId", "") for p in participants.get("values") or []),
+            participant_names=tuple(p.get("displayName", "") for p in participants.get("values") or []),
             participants_complete=bool(participants) and participants.get("isLastPage", True),
             attachments=tuple(Attachment.from_api(a) for a in attachments.get("values") or []),
             attachments_complete=attachments.get("isLastPage", True),
@@ -290,6 +292,52 @@ class Comment:
             author_email=author.get("emailAddress") or "",
             attachments=tuple(Attachment.from_api(a) for a in attachments.get("values") or []),
             attachments_complete=attachments.get("isLastPage", True),
+        )
+
+
+@dataclass(frozen=True)
+class Approval:
+    """JSM `ApprovalDTO`: who must approve (`approvers`: (display name, decision) pairs) and the outcome."""
+
+    id: str
+    name: str
+    final_decision: str  # approved, declined, pending
+    approvers: tuple[tuple[str, str], ...] = ()
+    created: str = ""
+    completed: str = ""
+    approver_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def from_api(cls, data: dict) -> "Approval":
+        approvers = [a for a in data.get("approvers") or [] if isinstance(a, dict)]
+        return cls(
+            id=str(data.get("id", "")),
+            name=data.get("name", ""),
+            final_decision=data.get("finalDecision", "pending"),
+            approvers=tuple(
+                ((a.get("approver") or {}).get("displayName", ""), a.get("approverDecision", "pending"))
+                for a in approvers
+            ),
+            created=(data.get("createdDate") or {}).get("iso8601", ""),
+            completed=(data.get("completedDate") or {}).get("iso8601", ""),
+            approver_ids=tuple((a.get("approver") or {}).get("accountId", "") for a in approvers),
+        )
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """JSM `CustomerRequestStatusDTO`: one status of the request's history (GET request/{key}/status)."""
+
+    status: str
+    category: str
+    date: str
+
+    @classmethod
+    def from_api(cls, data: dict) -> "StatusChange":
+        return cls(
+            status=data.get("status", ""),
+            category=data.get("statusCategory", ""),
+            date=(data.get("statusDate") or {}).get("iso8601", ""),
         )
 
 
