@@ -218,6 +218,12 @@ class ShownComment:
     body: str
     by_customer: bool
 
+    @property
+    def rendered(self) -> str:
+        """JSM's rendered HTML for an agent's comment; a customer's (posted with the attribution line) is shown
+        from its text without that line."""
+        return "" if self.by_customer else self.comment.rendered_html
+
 
 def public_comments(*, client: JiraClient, issue_key: str, service_account_email: str) -> list[ShownComment]:
     """Public comments only: asked for with public=true&internal=false, and filtered again here."""

@@ -7,7 +7,7 @@ token; every action redirects back to the request page (post/redirect/get) with 
 
 import logging
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -221,7 +221,8 @@ def own_request(view_func):
 def request_detail(request, tenant, customer, client, view):
     """One request: three Jira calls (request with participants/attachments, public comments with their files,
     transitions), more only for a request with more files or participants than one page holds."""
-    email = services.jira_connection_of(tenant=tenant).email
+    connection = services.jira_connection_of(tenant=tenant)
+    email = connection.email
     comments = selectors.public_comments(client=client, issue_key=view.request.issue_key, service_account_email=email)
     participants = selectors.request_participants(client=client, found=view.request)
     context = {
@@ -236,6 +237,7 @@ def request_detail(request, tenant, customer, client, view):
         ),
         "transitions": client.customer_transitions(view.request.issue_key),
         "participants": participants,
+        "jira_host": urlsplit(connection.site_url or "").hostname or "",
         "can_remove_participant": "removeParticipant" in view.request.actions,
         "is_reporter": view.request.reporter_account_id == customer.jira_account_id,
         "history": selectors.status_history(client=client, found=view.request),

@@ -219,8 +219,12 @@ def comments(state, exchange, key):
     internal = exchange.query.get("internal", "true") != "false"
     request = _request(state, key)
     found = [c for c in request.comments if (c["public"] and public) or (not c["public"] and internal)]
-    with_files = request if "attachment" in exchange.query.get("expand", "").split(",") else None
+    expand = exchange.query.get("expand", "").split(",")
+    with_files = request if "attachment" in expand else None
     values = [state.comment_dto(c, with_files) for c in found]
+    if "renderedBody" in expand:
+        for value, comment in zip(values, found, strict=True):
+            value["renderedBody"] = {"html": state.rendered(comment.get("html"), comment["body"])}
     return 200, state.page(values, exchange.query, exchange.path), {}
 
 

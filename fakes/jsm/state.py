@@ -3,6 +3,7 @@ request types (with groups and fields), requests and comments, and how each rend
 ../shared/specs/*.openapi.json. Seed it with the `add_*` helpers; the WSGI app in app.py serves it.
 """
 
+import html
 import itertools
 import struct
 import threading
@@ -47,6 +48,8 @@ class Request:
     approvals: list = field(default_factory=list)
     #: (status, status category, when): every status the request was in, oldest first
     history: list = field(default_factory=list)
+    #: JSM's rendered HTML of a text field (`renderedValue`), by field id: what Jira's renderer made of it
+    rendered: dict = field(default_factory=dict)
 
     def touch(self) -> None:
         self.updated = datetime.now(UTC)
@@ -213,8 +216,11 @@ class State:
         self.requests[key] = request
         return request
 
-    def add_comment(self, *, key: str, body: str, public: bool, author: str) -> dict:
+    def add_comment(self, *, key: str, body: str, public: bool, author: str, html: str | None = None) -> dict:
+        """`html`: what Jira's renderer made of the body (`renderedBody`); by default the body as one paragraph."""
         comment = {"id": self.next_id(), "body": body, "public": public, "author": author, "created": datetime.now(UTC)}
+        if html is not None:
+            comment["html"] = html
         self.requests[key].comments.append(comment)
         self.requests[key].touch()
         return comment
@@ -320,6 +326,13 @@ class State:
         dto["_links"] = {"self": f"{self.base_url}/rest/servicedeskapi/servicedesk/{request_type['serviceDeskId']}"}
         return dto
 
+    @staticmethod
+    def rendered(given: str | None, text: str) -> str:
+        """Jira's renderer, stood in for: the HTML a test gave, else the text escaped, one paragraph per line."""
+        if given is not None:
+            return given
+        return "".join(f"<p>{html.escape(line)}</p>" for line in str(text).split("\n") if line.strip())
+
     def _field_value(self, request: Request, field_id: str, value) -> dict:
         """As JSM answers: the field's name as label; options as {id, value} with their label."""
         request_type = self.request_type(request.desk_id, request.request_type_id) or {"fields": []}
@@ -343,7 +356,10 @@ class State:
             return shown
 
         shown = [option(v) for v in value] if isinstance(value, list) else option(value)
-        return {"fieldId": field_id, "label": (meta or {}).get("name") or field_id.title(), "value": shown}
+        dto = {"fieldId": field_id, "label": (meta or {}).get("name") or field_id.title(), "value": shown}
+        if isinstance(value, str) and field_id != "summary":
+            dto["renderedValue"] = {"html": self.rendered(request.rendered.get(field_id), value)}
+        return dto
 
     def request_dto(self, request: Request) -> dict:
         values = [self._field_value(request, k, v) for k, v in request.values.items()]

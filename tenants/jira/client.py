@@ -202,11 +202,11 @@ class JiraClient(Transport):
         return CustomerRequest.from_api(self.get(f"{JSM}/request/{quote(issue_key)}"))
 
     def comments(self, issue_key: str, *, public_only: bool = True) -> Iterator[Comment]:
-        """Each with its attachments (expand=attachment): a file belongs to the comment it came with and is
-        as visible as that comment (JSM API, POST request/{key}/attachment: `public`)."""
+        """Each with its attachments and JSM's rendered HTML (expand=attachment,renderedBody): a file belongs to
+        the comment it came with and is as visible as that comment (JSM API, POST request/{key}/attachment)."""
         params = {"public": "true", "internal": "false"} if public_only else {}
         path = f"{JSM}/request/{quote(issue_key)}/comment"
-        return (Comment.from_api(c) for c in self.paged(path, expand="attachment", **params))
+        return (Comment.from_api(c) for c in self.paged(path, expand="attachment,renderedBody", **params))
 
     def comment_attachments(self, issue_key: str, comment_id: str) -> Iterator[Attachment]:
         """GET request/{key}/comment/{id}/attachment: the rest of a comment's files, when expand gave one page."""

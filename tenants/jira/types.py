@@ -277,6 +277,7 @@ class Comment:
     author_email: str = ""
     attachments: tuple[Attachment, ...] = ()
     attachments_complete: bool = True
+    rendered_html: str = ""
 
     @classmethod
     def from_api(cls, data: dict) -> "Comment":
@@ -292,6 +293,7 @@ class Comment:
             author_email=author.get("emailAddress") or "",
             attachments=tuple(Attachment.from_api(a) for a in attachments.get("values") or []),
             attachments_complete=attachments.get("isLastPage", True),
+            rendered_html=(data.get("renderedBody") or {}).get("html") or "",
         )
 
 
