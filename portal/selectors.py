@@ -22,6 +22,8 @@ PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
 JQL_RESERVED = re.compile(r'[+\-&|!(){}\[\]^~*?\\:"\']')
 ATTRIBUTION = re.compile(r"^\*([^*\n]{1,200})\* \(via the help center\):\n\n", re.DOTALL)
 STATES = ("open", "closed", "all")
+#: Lines JSM adds to a comment that came with files (POST request/{key}/attachment): `[^name.png]` references.
+FILE_REFERENCES = re.compile(r"(?m)^[ \t]*(?:\[\^[^\]\n]+\][ \t]*)+$")
 
 
 def jql_string(value: str) -> str:
@@ -236,6 +238,7 @@ def public_comments(*, client: JiraClient, issue_key: str, service_account_email
             match = ATTRIBUTION.match(body)
             if match:
                 author, body, by_customer = match.group(1), body[match.end() :], True
+                body = FILE_REFERENCES.sub("", body).strip()  # the files are listed under the comment
         shown.append(ShownComment(comment=comment, author=author or "Help desk", body=body, by_customer=by_customer))
     return shown
 

@@ -171,7 +171,8 @@ def _list_filters(request, *, tenant, customer, desks) -> dict:
     ownership = get.get("ownership", "all") if get.get("ownership") in OWNERSHIP_LABELS else "all"
     if organization:
         ownership = "organization"
-    catalogue = access.catalogue_for(customer=customer, desk=chosen) if chosen else None
+    only = desks[0] if len(desks) == 1 else None  # one desk: its request types can be filtered at once
+    catalogue = access.catalogue_for(customer=customer, desk=chosen or only) if chosen or only else None
     request_type = catalogue.request_type(get.get("type", "")) if catalogue else None
     text = get.get("q", "").strip()[:100]
     state = get.get("state", "open") if get.get("state") in selectors.STATES else "open"

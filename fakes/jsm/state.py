@@ -5,6 +5,7 @@ request types (with groups and fields), requests and comments, and how each rend
 
 import html
 import itertools
+import re
 import struct
 import threading
 import uuid
@@ -331,7 +332,12 @@ class State:
         """Jira's renderer, stood in for: the HTML a test gave, else the text escaped, one paragraph per line."""
         if given is not None:
             return given
-        return "".join(f"<p>{html.escape(line)}</p>" for line in str(text).split("\n") if line.strip())
+
+        def marks(line: str) -> str:  # Jira's *bold* and _italic_, as its renderer writes them
+            line = re.sub(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])", r"<b>\1</b>", html.escape(line))
+            return re.sub(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])", r"<em>\1</em>", line)
+
+        return "".join(f"<p>{marks(line)}</p>" for line in str(text).split("\n") if line.strip())
 
     def _field_value(self, request: Request, field_id: str, value) -> dict:
         """As JSM answers: the field's name as label; options as {id, value} with their label."""

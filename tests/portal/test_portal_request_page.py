@@ -91,6 +91,7 @@ def test_files_added_later_with_a_comment_go_in_one_call_and_show_under_that_com
     assert attach.body["additionalComment"] == {"body": "*Grace Hopper* (via the help center):\n\nHere is the screen"}
     html = client.get(response["Location"]).content.decode()
     assert "Your comment and files were added." in html and "Here is the screen" in html
+    assert "[^screen.png]" not in html  # JSM's file reference line: the file is listed under the comment instead
     comment = html[html.index("Here is the screen") :]
     assert "screen.png" in comment[: comment.index("</article>")]
     [stored] = item.attachments
