@@ -75,7 +75,7 @@ def date_dto(when: datetime) -> dict:
         "epochMillis": int(when.timestamp() * 1000),
         "friendly": when.strftime("%d/%b/%y %I:%M %p"),
         "iso8601": when.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "jira": when.isoformat(timespec="milliseconds"),
+        "jira": when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}" + when.strftime("%z"),
     }
 
 
@@ -150,13 +150,17 @@ class State:
     def add_service_desks(self, count: int, *, prefix: str = "Desk") -> list[dict]:
         return [self.add_service_desk(name=f"{prefix} {n}", key=f"{prefix[:2].upper()}{n}") for n in range(count)]
 
-    def add_user(self, *, email: str, display_name: str = "", account_type: str = "customer") -> dict:
+    def add_user(
+        self, *, email: str, display_name: str = "", account_type: str = "customer", private: bool = False
+    ) -> dict:
+        """`private`: the profile hides its email (JSM answers `emailAddress: null`, as its privacy setting says)."""
         user = {
             "accountId": f"qm:{uuid.uuid4()}",
             "emailAddress": email,
             "displayName": display_name or email,
             "accountType": account_type,
             "active": True,
+            "private": private,
         }
         self.users[user["accountId"]] = user
         return user
@@ -297,7 +301,7 @@ class State:
         return {
             "accountId": user["accountId"],
             "displayName": user["displayName"],
-            "emailAddress": user["emailAddress"],
+            "emailAddress": None if user.get("private") else user["emailAddress"],
             "active": user["active"],
             "timeZone": "Etc/UTC",
             "_links": {"jiraRest": link, "self": link, "avatarUrls": {}},
@@ -310,7 +314,7 @@ class State:
             "accountType": user["accountType"],
             "active": user["active"],
             "displayName": user["displayName"],
-            "emailAddress": user["emailAddress"],
+            "emailAddress": None if user.get("private") else user["emailAddress"],
             "self": f"{self.base_url}/rest/api/3/user?accountId={user['accountId']}",
             "timeZone": "Etc/UTC",
         }

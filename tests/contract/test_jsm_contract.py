@@ -126,7 +126,7 @@ def _request_lifecycle_calls(fake, client: JiraClient, account_id: str):
     fields = [dict(f) for f in EVERY_FIELD if f["fieldId"] in ("summary", "attachment")]
     fields += [dict(f) for f in MORE_FIELDS[:4]]
     kind = fake.state.add_request_type(desk_id="1", name="Lifecycle", fields=fields)
-    other = fake.state.add_user(email="lee@example.com")["accountId"]
+    other = fake.state.add_user(email="lee@example.com", private=True)["accountId"]  # emailAddress: null
     org = fake.state.add_organization("Lifecycle org")
     [temp] = client.attach_temporary_file("1", filename="a.png", content=b"\x89PNG", content_type="image/png")
     values = {
@@ -146,6 +146,7 @@ def _request_lifecycle_calls(fake, client: JiraClient, account_id: str):
     fake.state.set_status(key, "In progress", "INDETERMINATE")
     [approval] = client.request_approvals(key)
     assert approval.final_decision == "pending" and approval.approver_ids == (other,)
+    assert [u.email for u in client.request_participants(key)] == [""]  # a private profile's email is null
     assert [c.status for c in client.request_status_history(key)] == ["In progress", "Waiting for support"]
     client.request_participants_remove(key, [other])
     assert list(client.request_participants(key)) == []
