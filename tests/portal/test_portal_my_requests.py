@@ -119,3 +119,22 @@ def test_a_tenant_without_a_jira_connection_says_so(site):
     html = response.content.decode()
     assert response.status_code == 200
     assert "not connected to its help desk yet" in html and "still being set up" not in html
+
+
+def test_the_help_center_shows_a_returning_customers_open_requests_right_after_sign_in(site):
+    with site.fake.state.lock:
+        jira_user = site.fake.state.add_user(email="ada@example.com", display_name="Ada Lovelace")
+    ada, client = customer_at(site, email="ada@example.com", name="Ada Lovelace", provision=False)
+    ada.jira_account_id = jira_user["accountId"]
+    item = raise_request(site, ada, summary="Raised in JSM last year")
+    ada.jira_account_id = ""
+    html = client.get("/acme/").content.decode()
+    assert "Your open requests" in html and item.key in html and "Raised in JSM last year" in html
+
+
+def test_the_help_center_still_shows_the_desks_when_jira_is_down(site):
+    _, client = customer_at(site)
+    site.fake.fail("/rest/api/3/search/jql", 503)
+    response = client.get("/acme/")
+    assert response.status_code == 200 and "IT Help" in response.content.decode()
+    assert "Your open requests" not in response.content.decode()
