@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views, views_links, views_request_actions, views_requests
+from portal import views, views_links, views_my_requests, views_request_actions, views_requests
 
 app_name = "portal"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("portal/<str:desk_id>/", views.desk, name="desk"),
     path("portal/<str:desk_id>/icons/<str:icon_id>.png", views.icon, name="icon"),
     path("portal/<str:desk_id>/create/<str:request_type_id>/", views_requests.create, name="create"),
-    path("requests/", views_requests.request_list, name="requests"),
+    path("requests/", views_my_requests.request_list, name="requests"),
     path("requests/<str:issue_key>/", views_requests.request_detail, name="request"),
     path("requests/<str:issue_key>/comment/", views_requests.comment, name="comment"),
     path("requests/<str:issue_key>/participants/", views_requests.participant, name="participant"),

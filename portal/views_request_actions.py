@@ -17,7 +17,7 @@ from portal import selectors, services_requests
 from portal.errors import RequestNotFound
 from portal.forms import AttachmentField
 from portal.pages import portal_page
-from portal.views_requests import _back, _draft_key, _no_store, own_request
+from portal.views_requests import back_to_request, draft_key, no_store, own_request
 from tenants.jira import errors as jira_errors
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def participant_remove(request, tenant, customer, client, view):
                          "You are no longer on this request.")  # fmt: skip
         if name == "You":
             return _back_to_list(tenant)
-    return _back(tenant, view.request.issue_key)
+    return back_to_request(tenant, view.request.issue_key)
 
 
 def _back_to_list(tenant):
@@ -72,10 +72,10 @@ def files_add(request, tenant, customer, client, view):
         services_requests.request_files_add(
             client=client, desk=view.desk, request=view.request, customer=customer, files=files, comment=comment
         )
-    except Exception as exc:  # noqa: BLE001 (each kind is turned into its message below)
+    except (forms.ValidationError, ValueError, jira_errors.JiraRequestRejected, jira_errors.JiraTransientError) as exc:
         return _files_refused(request, tenant, view, comment, exc)
     messages.success(request, "Your files were added." if not comment.strip() else "Your comment and files were added.")
-    return _back(tenant, view.request.issue_key)
+    return back_to_request(tenant, view.request.issue_key)
 
 
 def _files_refused(request, tenant, view, comment, exc):
@@ -85,13 +85,11 @@ def _files_refused(request, tenant, view, comment, exc):
         message = str(exc)
     elif isinstance(exc, jira_errors.JiraRequestRejected):
         message = f"The help desk did not accept the files: {exc.message}"
-    elif isinstance(exc, jira_errors.JiraTransientError):
-        message = "The help desk is not answering right now; nothing was added. Choose the files again in a minute."
     else:
-        raise exc
-    request.session[_draft_key(tenant, view.request.issue_key)] = comment[:32767]
+        message = "The help desk is not answering right now; nothing was added. Choose the files again in a minute."
+    request.session[draft_key(tenant, view.request.issue_key)] = comment[:32767]
     messages.error(request, message)
-    return _back(tenant, view.request.issue_key)
+    return back_to_request(tenant, view.request.issue_key)
 
 
 @require_GET
@@ -111,4 +109,4 @@ def preview(request, tenant, customer, client, view, *, attachment_id):
     response = HttpResponse(content, content_type=kind)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return _no_store(response)
+    return no_store(response)

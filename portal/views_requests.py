@@ -7,7 +7,7 @@ token; every action redirects back to the request page (post/redirect/get) with 
 
 import logging
 from functools import wraps
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -32,7 +32,7 @@ HIDDEN_FIELDS = {"summary", "attachment"}
 logger = logging.getLogger(__name__)
 
 
-def _signed_in(request):
+def signed_in(request):
     """(tenant, customer, None) or (tenant, None, a redirect into sign-in that comes back here)."""
     tenant = request.tenant
     customer = customer_get(request, tenant=tenant)
@@ -41,7 +41,7 @@ def _signed_in(request):
     return tenant, customer, None
 
 
-def _no_store(response):
+def no_store(response):
     response["Cache-Control"] = "no-store"
     return response
 
@@ -49,7 +49,7 @@ def _no_store(response):
 @require_http_methods(["GET", "POST"])
 @portal_page
 def create(request, *, tenant_slug, desk_id, request_type_id):
-    tenant, customer, redirect_to_sign_in = _signed_in(request)
+    tenant, customer, redirect_to_sign_in = signed_in(request)
     if redirect_to_sign_in:
         return redirect_to_sign_in
     desk = desk_get(tenant=tenant, desk_id=desk_id)
@@ -83,7 +83,7 @@ def create(request, *, tenant_slug, desk_id, request_type_id):
         "upload": _upload_context(),
     }
     status = (503 if getattr(form, "jira_down", False) else 400) if request.method == "POST" else 200
-    return _no_store(render(request, "portal/create.html", context, status=status))
+    return no_store(render(request, "portal/create.html", context, status=status))
 
 
 def _upload_context() -> dict:
@@ -109,95 +109,6 @@ def _raise_keeping_input(*, tenant, desk, customer, request_type, form):
         return None
 
 
-OWNERSHIP_LABELS = {
-    "all": "All my requests",
-    "reporter": "Created by me",
-    "participant": "Where I'm a participant",
-    "organization": "Shared with my organizations",
-    "approval": "Awaiting my approval",
-}
-
-
-@require_GET
-@portal_page
-def request_list(request, *, tenant_slug):
-    """My requests as in JSM: the customer's own, shared with them or their organizations, awaiting their
-    approval; filtered by status, whose, organization, help desk and request type; one Jira call per page.
-
-    A returning customer who has not opened a desk through the gateway yet is found in Jira by their verified
-    email first (`customer_account_find`: never created here). A tenant with no Jira connection says so."""
-    tenant, customer, redirect_to_sign_in = _signed_in(request)
-    if redirect_to_sign_in:
-        return redirect_to_sign_in
-    desks = access.desks_for(customer=customer, tenant=tenant)
-    context = {"tenant": tenant, "customer": customer, "desks": desks, "ownership_labels": OWNERSHIP_LABELS}
-    try:
-        client = jsm.client_for(tenant=tenant)
-    except services.NoJiraConnection:
-        context["no_connection"] = True
-        return _no_store(render(request, "portal/requests.html", context))
-    customer_account_find(customer=customer, client=client)
-    context.update(_list_filters(request, tenant=tenant, customer=customer, desks=desks))
-    chosen_type = context["request_type"]
-    page = selectors.customer_requests_search(
-        client=client,
-        customer=customer,
-        desks=[context["chosen"]] if context["chosen"] else desks,
-        text=context["text"],
-        state=context["state"],
-        ownership=context["ownership"],
-        organizations=context["searched_orgs"],
-        request_type=chosen_type.name if chosen_type else "",
-        page_token=request.GET.get("page", ""),
-    )
-    by_key = {d.project_key: d for d in desks}
-    query = {k: v for k, v in context["query_values"].items() if v}
-    context.update(
-        rows=[(issue, by_key.get(issue.project_key)) for issue in page.issues],
-        first_page=bool(request.GET.get("page")),
-        query=urlencode(query),
-        next_page=urlencode({**query, "page": page.next_page_token}) if page.next_page_token else "",
-        filtered=any(v for k, v in query.items() if k != "state") or context["state"] != "open",
-    )
-    return _no_store(render(request, "portal/requests.html", context))
-
-
-def _list_filters(request, *, tenant, customer, desks) -> dict:
-    """The filters of My requests, read from the query string; anything unknown falls back to its default."""
-    get = request.GET
-    chosen = next((d for d in desks if d.jira_id == get.get("desk", "")), None)
-    organizations = jsm.customer_organization_names(tenant=tenant, customer=customer)
-    organization = next((o for o in organizations if o == get.get("organization", "")), "")
-    ownership = get.get("ownership", "all") if get.get("ownership") in OWNERSHIP_LABELS else "all"
-    if organization:
-        ownership = "organization"
-    only = desks[0] if len(desks) == 1 else None  # one desk: its request types can be filtered at once
-    catalogue = access.catalogue_for(customer=customer, desk=chosen or only) if chosen or only else None
-    request_type = catalogue.request_type(get.get("type", "")) if catalogue else None
-    text = get.get("q", "").strip()[:100]
-    state = get.get("state", "open") if get.get("state") in selectors.STATES else "open"
-    values = {
-        "desk": chosen.jira_id if chosen else "",
-        "type": request_type.id if request_type else "",
-        "ownership": "" if ownership == "all" or organization else ownership,
-        "organization": organization,
-        "q": text,
-        "state": state,
-    }
-    return {
-        "chosen": chosen,
-        "catalogue": catalogue,
-        "request_type": request_type,
-        "organizations": organizations,
-        "organization": organization,
-        "searched_orgs": (organization,) if organization else organizations,
-        "ownership": ownership,
-        "text": text,
-        "state": state,
-        "query_values": values,
-    }
-
-
 def own_request(view_func):
     """Runs `view_func(request, tenant, customer, client, view, **kwargs)` only for the signed-in customer's own
     request in this tenant (anything else is a 404, raised by `selectors.request_for_customer`); an anonymous
@@ -205,7 +116,7 @@ def own_request(view_func):
 
     @wraps(view_func)
     def wrapper(request, *, tenant_slug, issue_key, **kwargs):
-        tenant, customer, redirect_to_sign_in = _signed_in(request)
+        tenant, customer, redirect_to_sign_in = signed_in(request)
         if redirect_to_sign_in:
             return redirect_to_sign_in
         client = jsm.client_for(tenant=tenant)
@@ -247,16 +158,16 @@ def request_detail(request, tenant, customer, client, view):
         "upload": _upload_context(),
         "can_add_participant": "addParticipant" in view.request.actions and view.desk.sharing != view.desk.Sharing.OFF,
         "can_comment": "addComment" in view.request.actions or not view.request.actions,
-        "draft": request.session.pop(_draft_key(tenant, view.request.issue_key), ""),
+        "draft": request.session.pop(draft_key(tenant, view.request.issue_key), ""),
     }
-    return _no_store(render(request, "portal/request.html", context))
+    return no_store(render(request, "portal/request.html", context))
 
 
-def _draft_key(tenant, issue_key: str) -> str:
+def draft_key(tenant, issue_key: str) -> str:
     return f"gw.draft.{tenant.pk}.{issue_key}"
 
 
-def _back(tenant, issue_key):
+def back_to_request(tenant, issue_key):
     return redirect(reverse("portal:request", kwargs={"tenant_slug": tenant.slug, "issue_key": issue_key}))
 
 
@@ -271,12 +182,12 @@ def comment(request, tenant, customer, client, view):
     except ValueError as exc:
         messages.error(request, str(exc))
     except jira_errors.JiraTransientError:
-        request.session[_draft_key(tenant, view.request.issue_key)] = request.POST.get("body", "")[:32767]
+        request.session[draft_key(tenant, view.request.issue_key)] = request.POST.get("body", "")[:32767]
         messages.error(request, "The help desk is not answering right now; your comment was not sent. It is kept "
                        "below: send it again in a minute.")  # fmt: skip
     else:
         messages.success(request, "Your comment was added.")
-    return _back(tenant, view.request.issue_key)
+    return back_to_request(tenant, view.request.issue_key)
 
 
 SHARE_REFUSED = (
@@ -300,7 +211,7 @@ def participant(request, tenant, customer, client, view):
         messages.error(request, SHARE_REFUSED)
     else:
         messages.success(request, f"{name} can now see and follow this request.")
-    return _back(tenant, view.request.issue_key)
+    return back_to_request(tenant, view.request.issue_key)
 
 
 @require_POST
@@ -319,7 +230,7 @@ def transition(request, tenant, customer, client, view):
         messages.error(request, str(exc))
     else:
         messages.success(request, f"You chose “{name}”. The request’s status is updated below.")
-    return _back(tenant, view.request.issue_key)
+    return back_to_request(tenant, view.request.issue_key)
 
 
 @require_GET
@@ -337,4 +248,4 @@ def attachment(request, tenant, customer, client, view, *, attachment_id):
     response = HttpResponse(content, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, listed.filename[:200] or "attachment")
     response["X-Content-Type-Options"] = "nosniff"
-    return _no_store(response)
+    return no_store(response)

@@ -129,3 +129,15 @@ def test_no_preview_for_what_is_not_an_image_or_not_the_customers_to_see(site):
     assert client.get(f"/acme/requests/{item.key}/attachments/{text['id']}/preview/").status_code == 404
     assert client.get(f"/acme/requests/{item.key}/attachments/{hidden['id']}/preview/").status_code == 404
     assert "secret.png" not in _page(client, item)
+
+
+def test_jira_down_while_adding_files_says_so_and_keeps_the_comment(site):
+    grace, client = customer_at(site)
+    item = raise_request(site, grace)
+    site.fake.fail(f"{JSM}/servicedesk/{site.desk.jira_id}/attachTemporaryFile", 503)
+    upload = SimpleUploadedFile("notes.txt", b"notes", content_type="text/plain")
+    response = client.post(f"/acme/requests/{item.key}/files/", {"files": [upload], "body": "Still here"})
+    html = client.get(response["Location"]).content.decode()
+    assert "not answering right now; nothing was added" in html and ">Still here</textarea>" in html
+    empty = client.post(f"/acme/requests/{item.key}/files/", {"body": "No file"})
+    assert "Attach at least one file." in client.get(empty["Location"]).content.decode()
