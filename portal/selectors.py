@@ -167,6 +167,9 @@ class CustomerView:
 
     request: CustomerRequest
     desk: ServiceDesk
+    #: True for its reporter and participants; False for an organization colleague or an approver, who may read
+    #: and comment (as in JSM's portal) but not act on it: no customer transitions, no sharing.
+    party: bool = True
 
 
 def request_for_customer(*, client: JiraClient, tenant: Tenant, customer: Customer, issue_key: str) -> CustomerView:
@@ -178,22 +181,22 @@ def request_for_customer(*, client: JiraClient, tenant: Tenant, customer: Custom
         raise RequestNotFound(f"no request {issue_key[:40]!r} for this customer.")
     found = client.customer_request_full(issue_key)
     desk = ServiceDesk.objects.filter(tenant=tenant, jira_id=found.service_desk_id, is_active=True).first()
-    if desk is None or not _is_party(client, found, customer, desk):
+    party = desk is not None and _is_party(client, found, customer)
+    if desk is None or not (party or _shared_or_approver(client, found, customer, desk)):
         raise RequestNotFound(f"request {issue_key} is not this customer's.")
     if not access.desk_allows(customer=customer, desk=desk):
         raise RequestNotFound(f"request {issue_key} is at a desk this customer may not use.")
-    return CustomerView(request=found, desk=desk)
+    return CustomerView(request=found, desk=desk, party=party)
 
 
-def _is_party(client: JiraClient, found: CustomerRequest, customer: Customer, desk: ServiceDesk) -> bool:
+def _is_party(client: JiraClient, found: CustomerRequest, customer: Customer) -> bool:
+    """Its reporter or one of its participants (every page of them)."""
     account_id = customer.jira_account_id
     if found.reporter_account_id == account_id or account_id in found.participant_ids:
         return True
-    if not found.participants_complete and any(
+    return not found.participants_complete and any(
         user.account_id == account_id for user in client.request_participants(found.issue_key)
-    ):
-        return True
-    return _shared_or_approver(client, found, customer, desk)
+    )
 
 
 def _shared_or_approver(client: JiraClient, found: CustomerRequest, customer: Customer, desk: ServiceDesk) -> bool:

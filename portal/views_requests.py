@@ -147,7 +147,8 @@ def request_detail(request, tenant, customer, client, view):
         "attachments": selectors.attachments_visible(
             client=client, found=view.request, public=[shown.comment for shown in comments]
         ),
-        "transitions": client.customer_transitions(view.request.issue_key),
+        "transitions": client.customer_transitions(view.request.issue_key) if view.party else [],
+        "party": view.party,
         "participants": participants,
         "jira_host": urlsplit(connection.site_url or "").hostname or "",
         "can_remove_participant": "removeParticipant" in view.request.actions,
@@ -156,7 +157,9 @@ def request_detail(request, tenant, customer, client, view):
         "approvals": selectors.approvals(client=client, found=view.request),
         "can_add_files": "addAttachment" in view.request.actions or not view.request.actions,
         "upload": _upload_context(),
-        "can_add_participant": "addParticipant" in view.request.actions and view.desk.sharing != view.desk.Sharing.OFF,
+        "can_add_participant": view.party
+        and "addParticipant" in view.request.actions
+        and view.desk.sharing != view.desk.Sharing.OFF,
         "can_comment": "addComment" in view.request.actions or not view.request.actions,
         "draft": request.session.pop(draft_key(tenant, view.request.issue_key), ""),
     }
@@ -202,6 +205,10 @@ SHARE_REFUSED = (
 def participant(request, tenant, customer, client, view):
     """Share: one answer for every refusal (portal.sharing), so the form tells no one which addresses exist."""
     email = request.POST.get("email", "").strip()[:254]
+    if not view.party:
+        logger.info("Share of %s by customer %s refused: not on the request.", view.request.issue_key, customer.pk)
+        messages.error(request, SHARE_REFUSED)
+        return back_to_request(tenant, view.request.issue_key)
     try:
         name = services_requests.request_participant_add(
             client=client, desk=view.desk, request=view.request, customer=customer, email=email
@@ -218,6 +225,9 @@ def participant(request, tenant, customer, client, view):
 @portal_page
 @own_request
 def transition(request, tenant, customer, client, view):
+    if not view.party:
+        messages.error(request, "Only the people on this request can change its status.")
+        return back_to_request(tenant, view.request.issue_key)
     try:
         name = services_requests.request_transition(
             client=client,

@@ -26,6 +26,8 @@ SHOTS = {
     "my-requests-filters",
     "my-requests-mobile",
     "my-requests-empty",
+    "organization-request-colleague",
+    "help-center-returning",
 }
 
 
@@ -154,6 +156,7 @@ def test_create_with_cascade_organizations_share_and_file_then_a_colleague_sees_
     row.locator(f"a:has-text('{key}')").click()
     page.wait_for_selector(f"text={key}")
     assert "The old one does not charge." in page.content()
+    shot(page, "organization-request-colleague")
     colleague.close()
 
 
@@ -234,9 +237,14 @@ def test_a_returning_customers_my_requests_right_after_sign_in_with_filters(life
         )  # fmt: skip
         state.add_approval(key=theirs.key, approvers=[alan], name="Manager approval")
 
-    # Alan used JSM's own portal before; his first visit to the gateway is My requests.
+    # Alan used JSM's own portal before; he signs in at the help center and his requests are there at once.
     context, page = _as(browser, lifecycle["idp"], email="alan@acme.example", name="Alan Turing", sub="u-alan")
-    page.goto(f"{base}/acme/requests/")
+    page.goto(f"{base}/acme/")
+    page.click("a:has-text('Sign in')")
+    page.wait_for_selector("text=Your open requests")
+    assert "VPN drops every hour" in page.text_content(".recent")
+    shot(page, "help-center-returning")
+    page.click("a:has-text('See my requests')")
     page.wait_for_selector("table.requests")
     listed = page.locator("table.requests tbody tr").all_text_contents()
     assert any("VPN drops every hour" in r for r in listed) and any("Budget for a new printer" in r for r in listed)

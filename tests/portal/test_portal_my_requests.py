@@ -138,3 +138,17 @@ def test_the_help_center_still_shows_the_desks_when_jira_is_down(site):
     response = client.get("/acme/")
     assert response.status_code == 200 and "IT Help" in response.content.decode()
     assert "Your open requests" not in response.content.decode()
+
+
+def test_a_colleague_reads_and_comments_but_cannot_cancel_or_share_an_organizations_request(site):
+    alan, _ = customer_at(site, email="alan@acme.example", name="Alan Turing")
+    grace, client = customer_at(site, email="grace@acme.example", name="Grace Hopper")
+    item = raise_request(site, alan, summary="Office VPN is down")
+    _shared_with(site, item, "Acme Corp")["users"].add(grace.jira_account_id)
+    html = client.get(f"/acme/requests/{item.key}/").content.decode()
+    assert "Cancel request" not in html and 'id="participant-email"' not in html and "Add a comment" in html
+    client.post(f"/acme/requests/{item.key}/transition/", {"transition": "761"})
+    client.post(f"/acme/requests/{item.key}/participants/", {"email": "alan@acme.example"})
+    assert item.status == "Waiting for support" and item.participants == []
+    client.post(f"/acme/requests/{item.key}/comment/", {"body": "Same here"})
+    assert [c["body"].split("\n\n")[-1] for c in item.comments] == ["Same here"]
