@@ -184,6 +184,9 @@ def comment(request, tenant, customer, client, view):
         )
     except ValueError as exc:
         messages.error(request, str(exc))
+    except jira_errors.JiraRequestRejected as exc:  # Jira's own refusal (400): its message, the draft kept
+        request.session[draft_key(tenant, view.request.issue_key)] = request.POST.get("body", "")[:32767]
+        messages.error(request, f"The help desk did not accept the comment: {exc.message} It is kept below.")
     except jira_errors.JiraTransientError:
         request.session[draft_key(tenant, view.request.issue_key)] = request.POST.get("body", "")[:32767]
         messages.error(request, "The help desk is not answering right now; your comment was not sent. It is kept "
@@ -238,6 +241,9 @@ def transition(request, tenant, customer, client, view):
         )
     except ValueError as exc:
         messages.error(request, str(exc))
+    except jira_errors.JiraRequestRejected as exc:
+        request.session[draft_key(tenant, view.request.issue_key)] = request.POST.get("comment", "")[:32767]
+        messages.error(request, f"The help desk did not make this change: {exc.message} Your note is kept below.")
     else:
         messages.success(request, f"You chose “{name}”. The request’s status is updated below.")
     return back_to_request(tenant, view.request.issue_key)

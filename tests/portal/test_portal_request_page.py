@@ -141,3 +141,13 @@ def test_jira_down_while_adding_files_says_so_and_keeps_the_comment(site):
     assert "not answering right now; nothing was added" in html and ">Still here</textarea>" in html
     empty = client.post(f"/acme/requests/{item.key}/files/", {"body": "No file"})
     assert "Attach at least one file." in client.get(empty["Location"]).content.decode()
+
+
+def test_jiras_refusal_of_a_comment_shows_its_message_and_keeps_the_draft(site):
+    grace, client = customer_at(site)
+    item = raise_request(site, grace)
+    site.fake.fail(f"{JSM}/request/{item.key}/comment", 400, times=1, method="POST")
+    response = client.post(f"/acme/requests/{item.key}/comment/", {"body": "My long explanation"})
+    html = client.get(response["Location"]).content.decode()
+    assert "The help desk did not accept the comment:" in html and ">My long explanation</textarea>" in html
+    assert item.comments == []
