@@ -246,7 +246,21 @@ def public_comments(*, client: JiraClient, issue_key: str, service_account_email
     return shown
 
 
-def attachments_visible(*, client: JiraClient, found: CustomerRequest, public: list[Comment]) -> list[Attachment]:
+def comment_files(*, client: JiraClient, issue_key: str, public: list[Comment]) -> dict[str, tuple[Attachment, ...]]:
+    """Every file of each public comment, by comment id: the first page came with the comment (expand=attachment),
+    the rest is read (GET request/{key}/comment/{id}/attachment) only for a comment with more."""
+    files = {}
+    for comment in public:
+        if comment.public:
+            files[comment.id] = comment.attachments
+            if not comment.attachments_complete:
+                files[comment.id] = tuple(client.comment_attachments(issue_key, comment.id))
+    return files
+
+
+def attachments_visible(
+    *, client: JiraClient, found: CustomerRequest, public: list[Comment], files: dict | None = None
+) -> list[Attachment]:
     """The request's files a customer may see, every page of them (GET request/{key}/attachment pages).
 
     The service account sees every file; JSM shows customers only public ones (its API, GET
@@ -259,13 +273,9 @@ def attachments_visible(*, client: JiraClient, found: CustomerRequest, public: l
     every = found.attachments
     if not found.attachments_complete:
         every = tuple(client.request_attachments(found.issue_key))
-    shown = set()
-    for comment in public:
-        if comment.public:
-            files = comment.attachments
-            if not comment.attachments_complete:
-                files = tuple(client.comment_attachments(found.issue_key, comment.id))
-            shown |= {a.id for a in files}
+    if files is None:
+        files = comment_files(client=client, issue_key=found.issue_key, public=public)
+    shown = {a.id for with_comment in files.values() for a in with_comment}
     customers = {found.reporter_account_id, *found.participant_ids} - {""}
     if not found.participants_complete and any(a.id not in shown for a in every):
         customers |= {user.account_id for user in client.request_participants(found.issue_key)}

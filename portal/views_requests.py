@@ -137,6 +137,8 @@ def request_detail(request, tenant, customer, client, view):
     email = connection.email
     comments = selectors.public_comments(client=client, issue_key=view.request.issue_key, service_account_email=email)
     participants = selectors.request_participants(client=client, found=view.request)
+    public = [shown.comment for shown in comments]
+    files = selectors.comment_files(client=client, issue_key=view.request.issue_key, public=public)
     context = {
         "tenant": tenant,
         "customer": customer,
@@ -144,9 +146,8 @@ def request_detail(request, tenant, customer, client, view):
         "item": view.request,
         "fields": [v for v in view.request.field_values if v.get("fieldId") not in HIDDEN_FIELDS],
         "comments": comments,
-        "attachments": selectors.attachments_visible(
-            client=client, found=view.request, public=[shown.comment for shown in comments]
-        ),
+        "attachments": selectors.attachments_visible(client=client, found=view.request, public=public, files=files),
+        "comment_files": files,
         "transitions": client.customer_transitions(view.request.issue_key) if view.party else [],
         "party": view.party,
         "participants": participants,

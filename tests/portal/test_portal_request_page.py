@@ -151,3 +151,20 @@ def test_jiras_refusal_of_a_comment_shows_its_message_and_keeps_the_draft(site):
     html = client.get(response["Location"]).content.decode()
     assert "The help desk did not accept the comment:" in html and ">My long explanation</textarea>" in html
     assert item.comments == []
+
+
+def test_every_file_of_a_comment_shows_under_it_even_past_the_first_page(site):
+    grace, client = customer_at(site)
+    item = raise_request(site, grace)
+    agent = next(iter(site.fake.state.accounts.values())).account_id
+    with site.fake.state.lock:
+        note = site.fake.state.add_comment(key=item.key, body="Logs attached", public=True, author=agent)
+        for n in range(5):
+            site.fake.state.add_attachment(
+                key=item.key, filename=f"log-{n}.txt", content=b"x", mime="text/plain", author=agent, comment=note
+            )
+    site.fake.state.max_limit = 2
+    html = client.get(f"/acme/requests/{item.key}/").content.decode()
+    article = html[html.index("Logs attached") :]
+    article = article[: article.index("</article>")]
+    assert [f"log-{n}.txt" in article for n in range(5)] == [True] * 5
