@@ -7,16 +7,19 @@ desk's access rules admit them. Anything else (another customer's key, a key of 
 a malformed key) is the same 404, so keys cannot be probed.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 
 from portal import access, jsm
 from portal.errors import RequestNotFound
 from providers.models import Customer
+from tenants.jira import errors
 from tenants.jira.client import JiraClient
 from tenants.jira.types import Approval, Attachment, Comment, CustomerRequest, SearchPage, StatusChange
 from tenants.models import ServiceDesk, Tenant
 
+logger = logging.getLogger(__name__)
 ISSUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,30}-[1-9][0-9]{0,9}$")
 PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
 JQL_RESERVED = re.compile(r'[+\-&|!(){}\[\]^~*?\\:"\']')
@@ -57,7 +60,8 @@ def party_jql(*, account_id: str, ownership: str = "all", organizations: tuple[s
         "organization": [orgs] if orgs else [],
         "approval": [f"approval = pendingBy({account})"],
         "all": [reporter, participant, orgs, f"approval = approver({account})"],
-    }[ownership if ownership in OWNERSHIP else "all"]
+        "mine": [reporter, participant],
+    }[ownership if ownership in (*OWNERSHIP, "mine") else "all"]
     parts = [p for p in parts if p]
     return f"({' OR '.join(parts)})" if parts else ""
 
@@ -142,7 +146,17 @@ def customer_requests_search(
     if not jql:
         return SearchPage(issues=())
     fields = ["summary", "status", "updated", "created", "project"]
-    page = client.search_jql(jql, fields=fields, page_size=page_size, page_token=page_token[:2000])
+    try:
+        page = client.search_jql(jql, fields=fields, page_size=page_size, page_token=page_token[:2000])
+    except errors.JiraRequestRejected as exc:
+        if query["ownership"] != "all":
+            raise
+        # A site whose JQL refuses the organization or approval clauses (no such field there, say) still lists
+        # what the customer reported or participates in; the log says why the rest is missing.
+        logger.warning("My requests fell back to reporter/participant: Jira refused the JQL: %s", exc)
+        query["organizations"], query["ownership"] = (), "mine"
+        jql = requests_jql(**query)
+        page = client.search_jql(jql, fields=fields, page_size=page_size, page_token=page_token[:2000])
     words = [w.lower() for w in search_words(text)]
     if not words or page_token:
         return page
@@ -211,7 +225,12 @@ def _shared_or_approver(client: JiraClient, found: CustomerRequest, customer: Cu
         parts.insert(0, f"Organizations in ({', '.join(jql_string(o) for o in organizations)})")
     jql = f"project in ({jql_string(desk.project_key)}) AND issuekey = {jql_string(found.issue_key)} AND "
     jql += f"({' OR '.join(parts)}) ORDER BY updated DESC"
-    return any(i.key == found.issue_key for i in client.search_jql(jql, fields=["summary"], page_size=1).issues)
+    try:
+        page = client.search_jql(jql, fields=["summary"], page_size=1)
+    except errors.JiraRequestRejected as exc:  # a site whose JQL has no such clause: not theirs (the same 404)
+        logger.warning("Organization/approver check of %s refused by Jira: %s", found.issue_key, exc)
+        return False
+    return any(i.key == found.issue_key for i in page.issues)
 
 
 @dataclass(frozen=True)

@@ -152,3 +152,13 @@ def test_a_colleague_reads_and_comments_but_cannot_cancel_or_share_an_organizati
     assert item.status == "Waiting for support" and item.participants == []
     client.post(f"/acme/requests/{item.key}/comment/", {"body": "Same here"})
     assert [c["body"].split("\n\n")[-1] for c in item.comments] == ["Same here"]
+
+
+def test_a_site_whose_jql_refuses_the_organization_and_approval_clauses_still_lists_the_customers_own(site):
+    grace, client = customer_at(site)
+    raise_request(site, grace, summary="Mine all the same")
+    site.fake.fail("/rest/api/3/search/jql", 400, times=1, method="POST")
+    html = client.get("/acme/requests/").content.decode()
+    assert "Mine all the same" in html
+    [refused, fallback] = site.fake.calls("POST", "/rest/api/3/search/jql")
+    assert "approval = approver" in refused.body["jql"] and "approval" not in fallback.body["jql"]
