@@ -45,8 +45,16 @@ def shot(page, name: str) -> None:
 def fits_a_phone(page) -> None:
     """At 390 px nothing scrolls sideways (wide tables scroll inside their own box)."""
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(100)
+    page.wait_for_function("() => document.documentElement.clientWidth <= 390")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def image_width(page, selector: str) -> int:
+    """The natural width of an image once it has loaded (previews are lazy: the page may not have fetched it yet)."""
+    page.wait_for_function(
+        "s => { const i = document.querySelector(s); return i && i.complete && i.naturalWidth > 0; }", arg=selector
+    )
+    return page.locator(selector).evaluate("img => img.naturalWidth")
 
 
 @pytest.fixture
@@ -133,10 +141,10 @@ def test_create_with_cascade_organizations_share_and_file_then_a_colleague_sees_
     assert made.participants == [lifecycle["people"]["ada@acme.example"]]
     assert [a["filename"] for a in made.attachments] == ["dock.png"]
     assert "Hardware › Dock" in page.text_content("[data-field-id=customfield_10020]")
-    assert page.locator("ul.files img").evaluate("img => img.naturalWidth") == 48  # the preview, through the gateway
+    assert image_width(page, "ul.files img") == 48  # the preview, through the gateway
 
     # Unshare Ada, then share again: the list of people follows.
-    page.click("button[aria-label='Stop sharing with Ada Lovelace']")
+    page.get_by_role("button", name="Remove Ada Lovelace").click()
     page.wait_for_selector("text=Ada Lovelace will no longer see this request.")
     assert made.participants == []
     page.fill("#participant-email", "ada@acme.example")
@@ -196,7 +204,7 @@ def test_an_email_link_ends_on_a_rich_request_with_approvals_history_and_a_comme
     page.goto(f"{base}/acme/servicedesk/customer/portal/{desk.jira_id}/{item.key}?sda_source=notification-email")
     page.wait_for_url(f"{base}/acme/requests/{item.key}/")
     assert page.locator("[data-field-id=description] table tr").count() == 3
-    assert page.locator("[data-field-id=description] img").evaluate("img => img.naturalWidth") == 120
+    assert image_width(page, "[data-field-id=description] img") == 120
     assert page.locator(".approval").count() == 2 and "Ada Lovelace: has not decided yet" in page.content()
     history = page.locator("ol.history li").all_text_contents()
     assert [h.split()[0] for h in history] == ["Waiting", "Waiting"] and "approval" in history[1]
