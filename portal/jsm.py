@@ -15,7 +15,7 @@ from django.core.cache import cache
 from providers.models import Customer
 from tenants import services
 from tenants.jira.client import INTERACTIVE, JiraClient
-from tenants.jira.types import RequestType, RequestTypeField, RequestTypeGroup
+from tenants.jira.types import Organization, RequestType, RequestTypeField, RequestTypeGroup
 from tenants.models import ServiceDesk, Tenant
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -97,6 +97,25 @@ def customer_organizations(*, tenant: Tenant, customer: Customer) -> set[str]:
         found = {o.name.strip().lower() for o in client_for(tenant=tenant).organizations_of(customer.jira_account_id)}
         cache.set(key, found, _ttl())
     return found
+
+
+def customer_organization_list(*, tenant: Tenant, customer: Customer) -> tuple[Organization, ...]:
+    """The JSM organizations the customer's Jira account is in, as Jira names them (GET /organization?accountId=),
+    cached like metadata: My requests' organization filter, the create form's organizations field."""
+    if not customer.jira_account_id:
+        return ()
+    key = _key(tenant, "org-list", customer.jira_account_id)
+    found = cache.get(key)
+    if found is None:
+        organizations = client_for(tenant=tenant).organizations_of(customer.jira_account_id)
+        found = tuple(sorted(organizations, key=lambda o: o.name.lower()))
+        cache.set(key, found, _ttl())
+    return found
+
+
+def customer_organization_names(*, tenant: Tenant, customer: Customer) -> tuple[str, ...]:
+    """Their names (JQL's "Organizations" field takes names)."""
+    return tuple(o.name for o in customer_organization_list(tenant=tenant, customer=customer))
 
 
 def request_type_icon(*, tenant: Tenant, icon_id: str) -> bytes | None:

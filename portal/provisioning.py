@@ -209,3 +209,28 @@ def _organization_id(client: JiraClient, rule: OrganizationRule) -> str:
 
 def _grant(tenant, account_id: str, kind: str, target: str) -> None:
     JiraAccountGrant.objects.get_or_create(tenant=tenant, account_id=account_id, kind=kind, target=target)
+
+
+def customer_account_find(*, customer: Customer, client: JiraClient) -> str:
+    """The Jira account of a customer who has not opened a desk yet, found but never created: My requests
+    right after sign-in (a returning customer of the help desk has requests before the gateway ever saw them).
+
+    The same rules as provisioning (`_account_id`): the identity's binding, else the customer account its
+    verified email finds, claimed under the binding rules. No account (a new customer): "" and nothing is
+    written; the account is made when they open a desk to raise their first request.
+    """
+    if customer.jira_account_id:
+        return customer.jira_account_id
+    binding = JiraAccountBinding.objects.filter(customer=customer).first()
+    if binding is not None:
+        return binding.account_id
+    if not customer.email_verified or customer.email.strip().lower() == client.email.strip().lower():
+        return ""
+    user = client.user_find_by_email(customer.email.strip().lower())
+    if user is None:
+        return ""
+    if user.account_type and user.account_type != CUSTOMER_ACCOUNT:
+        detail = f"{customer.email} is a Jira account of type {user.account_type!r}."
+        raise JiraAccountNotCustomer(detail, customer=customer)
+    jira_account_claim(customer=customer, account_id=user.account_id)
+    return user.account_id

@@ -20,6 +20,10 @@ from tenants.jira.types import CustomerRequest
 from tenants.models import ServiceDesk
 
 COMMENT_MAX = 32767
+SHARE_REFUSED = (
+    "This request can be shared only with other customers of this help desk who may see it (check the addresses), "
+    "a few at a time."
+)
 
 
 def customer_name(customer: Customer) -> str:
@@ -30,25 +34,65 @@ def customer_name(customer: Customer) -> str:
 def request_raise(
     *, client: JiraClient, desk: ServiceDesk, customer: Customer, request_type_id: str, form: RequestForm
 ):
-    """Upload the attachments (attachTemporaryFile), create the request on behalf of the customer, attach.
+    """Resolve user pickers and "share with" to customers, upload the files (attachTemporaryFile), then create
+    the request on behalf of the customer in one call carrying everything: the temporary files as
+    `requestFieldValues.attachment` and the participants as `requestParticipants` (JSM API, POST /request). A
+    file Jira refuses stops before anything is created, and a refused create leaves no request behind, so
+    sending again never makes a duplicate.
 
     Jira refusing a value (its own validation disagrees with ours) becomes a form error, what was
     typed is kept; Jira down propagates and becomes the error page.
     """
     if not customer.jira_account_id:
         raise NotProvisioned(f"customer {customer.pk} has no Jira account yet.")
+    values = form.field_values()
+    values.update(_users(client=client, desk=desk, form=form))
+    participants = _participants(client=client, desk=desk, customer=customer, form=form)
+    if form.errors:
+        return None
     try:
         temporary_ids = _upload(client=client, desk=desk, form=form)
-        return client.request_create_with_attachments(
+        if temporary_ids:
+            values[next(n for n, k in form.kinds.items() if k == "attachment")] = temporary_ids
+        return client.request_create(
             service_desk_id=desk.jira_id,
             request_type_id=request_type_id,
-            field_values=form.field_values(),
+            field_values=values,
             on_behalf_of=customer.jira_account_id,
-            temporary_ids=temporary_ids,
+            participants=participants,
         )
     except errors.JiraRequestRejected as exc:
         form.add_error(None, forms.ValidationError(f"The help desk did not accept the request: {exc.message}"))
         return None
+
+
+def _users(*, client: JiraClient, desk: ServiceDesk, form: RequestForm) -> dict:
+    """User-picker fields: each address must be a customer of the desk (`sharing.desk_customer`)."""
+    values = {}
+    for name, emails in form.emails("user", "users").items():
+        wanted = [emails] if isinstance(emails, str) else emails
+        found = {email: sharing.desk_customer(client=client, desk=desk, email=email) for email in wanted}
+        missing = [email for email, user in found.items() if user is None]
+        if missing:
+            form.add_error(name, f"No customer of this help desk has the address {missing[0]}.")
+            continue
+        ids = [{"accountId": user.account_id} for user in found.values()]
+        values[name] = ids if form.kinds[name] == "users" else ids[0]
+    return values
+
+
+def _participants(*, client: JiraClient, desk: ServiceDesk, customer: Customer, form: RequestForm) -> list[str]:
+    """ "Share with" at creation: the same rules and the same one message as sharing later (portal.sharing)."""
+    account_ids = []
+    for name, emails in form.emails("participants").items():
+        try:
+            for email in emails:
+                sharing.share_throttle(customer=customer)
+                user = sharing.share_target(client=client, desk=desk, customer=customer, email=email)
+                account_ids.append(user.account_id)
+        except sharing.ShareRefused:
+            form.add_error(name, SHARE_REFUSED)
+    return list(dict.fromkeys(account_ids))
 
 
 def _upload(*, client: JiraClient, desk: ServiceDesk, form: RequestForm) -> list[str]:
@@ -105,3 +149,40 @@ def request_transition(
         text = f"*{customer_name(customer)}* (via the help center):\n\n{text}"
     client.customer_transition(request.issue_key, transition_id=transition_id, comment=text)
     return offered[transition_id]
+
+
+def request_participant_remove(
+    *, client: JiraClient, request: CustomerRequest, customer: Customer, account_id: str, participants: list
+) -> str:
+    """Stop sharing: the reporter removes any participant, a participant removes themselves (as in JSM's portal),
+    when JSM offers `removeParticipant`. Returns the removed participant's name; `ValueError` says why not."""
+    names = dict(participants)
+    if account_id not in names:
+        raise ValueError("This person is no longer on the request.")
+    mine = customer.jira_account_id
+    if mine != request.reporter_account_id and account_id != mine:
+        raise ValueError("Only the person who raised the request can remove others from it.")
+    if "removeParticipant" not in request.actions:
+        raise ValueError("The help desk does not let participants be removed from this request.")
+    client.request_participants_remove(request.issue_key, [account_id])
+    return "You" if account_id == mine else (names[account_id] or "The participant")
+
+
+def request_files_add(
+    *, client: JiraClient, desk: ServiceDesk, request: CustomerRequest, customer: Customer, files: list, comment: str
+) -> None:
+    """Files added later, with an optional comment: uploaded (attachTemporaryFile), then attached publicly in one
+    call with the comment (POST request/{key}/attachment, `additionalComment`), which carries the customer's
+    attribution line like every comment the gateway posts."""
+    if "addAttachment" not in request.actions and request.actions:
+        raise ValueError("The help desk does not accept files on this request any more.")
+    text = (comment or "").strip()[:COMMENT_MAX]
+    temporary_ids = []
+    for upload in files:
+        upload.seek(0)
+        made = client.attach_temporary_file(
+            desk.jira_id, filename=upload.name, content=upload.read(), content_type=upload.content_type or ""
+        )
+        temporary_ids += [t.id for t in made]
+    body = f"*{customer_name(customer)}* (via the help center):\n\n{text}"
+    client.request_attach(request.issue_key, temporary_ids=temporary_ids, public=True, comment=body)

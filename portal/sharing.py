@@ -88,3 +88,14 @@ def _organization_members(client: JiraClient, desk: ServiceDesk, customer: Custo
         organizations &= {o.id for o in client.organizations_of(customer.jira_account_id)}
     for organization_id in sorted(organizations):
         yield from client.organization_users(organization_id)
+
+
+def desk_customer(*, client: JiraClient, desk: ServiceDesk, email: str) -> JiraUser | None:
+    """The active customer of `desk` with exactly this email (a user-picker field's value): the desk's customers
+    or the members of its organizations, never a search over every Jira user (agents included)."""
+    wanted = email.strip().lower()
+    found = _exact(islice(client.service_desk_customers(desk.jira_id, query=wanted), SCAN_LIMIT), wanted)
+    if found is None:
+        members = (u for o in client.service_desk_organizations(desk.jira_id) for u in client.organization_users(o.id))
+        found = _exact(islice(members, SCAN_LIMIT), wanted)
+    return found if found is not None and found.active else None

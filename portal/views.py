@@ -6,19 +6,26 @@ the tenant is on `request.tenant`, and errors become pages in one place (`sso_ga
 Request pages (create, my requests, one request) live in views_requests.py.
 """
 
+import logging
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from portal import access, jsm
+from portal import access, jsm, selectors
 from portal.errors import DeskUnavailable, DeskUnknown, RequestTypeNotFound
 from portal.pages import portal_page
+from portal.provisioning import customer_account_find
 from portal.services import customer_provision
+from providers.errors import JiraAccountRefused
 from providers.oidc.views import sign_in_redirect
 from providers.sessions import customer_get
 from sso_gateway.localcache import LocalCache
+from tenants.jira.errors import JiraError
 from tenants.models import ServiceDesk, Tenant
+
+logger = logging.getLogger(__name__)
 
 _desks = LocalCache("service desks by tenant and Jira id")
 
@@ -30,9 +37,25 @@ def home(request, *, tenant_slug):
     tenant = request.tenant
     customer = customer_get(request, tenant=tenant)
     desks = access.desks_for(customer=customer, tenant=tenant) if customer else []
-    response = render(request, "portal/home.html", {"tenant": tenant, "customer": customer, "desks": desks})
+    recent = _recent_requests(customer=customer, tenant=tenant, desks=desks) if customer and desks else None
+    context = {"tenant": tenant, "customer": customer, "desks": desks, "recent": recent}
+    response = render(request, "portal/home.html", context)
     response["Cache-Control"] = "no-store"  # names the signed-in customer
     return response
+
+
+def _recent_requests(*, customer, tenant, desks):
+    """A returning customer's open requests, right after sign-in (the help center is where sign-in lands): one
+    JQL search, their account found by verified email if they have not opened a desk yet. None when it cannot be
+    read (no Jira connection, Jira down, an account this identity may not use): the desks still show, and the
+    pages that need Jira say why."""
+    try:
+        client = jsm.client_for(tenant=tenant)
+        customer_account_find(customer=customer, client=client)
+        return selectors.customer_requests_search(client=client, customer=customer, desks=desks, page_size=5).issues
+    except (JiraError, JiraAccountRefused) as exc:
+        logger.info("Recent requests of customer %s not shown: %s", customer.pk, exc)
+        return None
 
 
 @require_GET

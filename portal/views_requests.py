@@ -7,7 +7,7 @@ token; every action redirects back to the request page (post/redirect/get) with 
 
 import logging
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -20,6 +20,7 @@ from portal import access, jsm, selectors, services_requests, sharing
 from portal.errors import RequestNotFound, RequestTypeNotFound
 from portal.forms import RequestForm, upload_limits
 from portal.pages import portal_page
+from portal.provisioning import customer_account_find
 from portal.services import customer_provision
 from portal.views import desk_get
 from providers.oidc.views import sign_in_redirect
@@ -31,7 +32,7 @@ HIDDEN_FIELDS = {"summary", "attachment"}
 logger = logging.getLogger(__name__)
 
 
-def _signed_in(request):
+def signed_in(request):
     """(tenant, customer, None) or (tenant, None, a redirect into sign-in that comes back here)."""
     tenant = request.tenant
     customer = customer_get(request, tenant=tenant)
@@ -40,7 +41,7 @@ def _signed_in(request):
     return tenant, customer, None
 
 
-def _no_store(response):
+def no_store(response):
     response["Cache-Control"] = "no-store"
     return response
 
@@ -48,7 +49,7 @@ def _no_store(response):
 @require_http_methods(["GET", "POST"])
 @portal_page
 def create(request, *, tenant_slug, desk_id, request_type_id):
-    tenant, customer, redirect_to_sign_in = _signed_in(request)
+    tenant, customer, redirect_to_sign_in = signed_in(request)
     if redirect_to_sign_in:
         return redirect_to_sign_in
     desk = desk_get(tenant=tenant, desk_id=desk_id)
@@ -58,7 +59,13 @@ def create(request, *, tenant_slug, desk_id, request_type_id):
         raise RequestTypeNotFound(f"no request type {request_type_id[:20]!r} at desk {desk.jira_id}.")
     metadata = jsm.request_type_fields(tenant=tenant, desk=desk, request_type_id=request_type.id)
     provisioning = customer_provision(customer=customer, service_desk=desk)
-    form = RequestForm(metadata, request.POST or None, request.FILES or None)
+    form = RequestForm(
+        metadata,
+        request.POST or None,
+        request.FILES or None,
+        organizations=jsm.customer_organization_list(tenant=tenant, customer=customer) if provisioning.ready else (),
+        share=desk.sharing != desk.Sharing.OFF,
+    )
     if request.method == "POST" and provisioning.ready and form.is_valid() and not form.blocked:
         created = _raise_keeping_input(
             tenant=tenant, desk=desk, customer=customer, request_type=request_type, form=form
@@ -66,7 +73,6 @@ def create(request, *, tenant_slug, desk_id, request_type_id):
         if created is not None:
             messages.success(request, f"Your request {created.issue_key} was sent to {desk.project_name}.")
             return redirect("portal:request", tenant_slug=tenant.slug, issue_key=created.issue_key)
-    max_bytes, max_files, types = upload_limits()
     context = {
         "tenant": tenant,
         "customer": customer,
@@ -74,10 +80,15 @@ def create(request, *, tenant_slug, desk_id, request_type_id):
         "request_type": request_type,
         "form": form,
         "provisioning": provisioning,
-        "upload": {"max_bytes": max_bytes, "max_files": max_files, "types": ", ".join(sorted(types))},
+        "upload": _upload_context(),
     }
     status = (503 if getattr(form, "jira_down", False) else 400) if request.method == "POST" else 200
-    return _no_store(render(request, "portal/create.html", context, status=status))
+    return no_store(render(request, "portal/create.html", context, status=status))
+
+
+def _upload_context() -> dict:
+    max_bytes, max_files, types = upload_limits()
+    return {"max_bytes": max_bytes, "max_files": max_files, "types": ", ".join(sorted(types))}
 
 
 def _raise_keeping_input(*, tenant, desk, customer, request_type, form):
@@ -98,45 +109,6 @@ def _raise_keeping_input(*, tenant, desk, customer, request_type, form):
         return None
 
 
-@require_GET
-@portal_page
-def request_list(request, *, tenant_slug):
-    """My requests: reporter or participant, across the desks they may use or one; one Jira call."""
-    tenant, customer, redirect_to_sign_in = _signed_in(request)
-    if redirect_to_sign_in:
-        return redirect_to_sign_in
-    desks = access.desks_for(customer=customer, tenant=tenant)
-    chosen = next((d for d in desks if d.jira_id == request.GET.get("desk", "")), None)
-    text = request.GET.get("q", "").strip()[:100]
-    state = request.GET.get("state", "open") if request.GET.get("state") in selectors.STATES else "open"
-    page = selectors.customer_requests_search(
-        client=jsm.client_for(tenant=tenant) if customer.jira_account_id else None,
-        customer=customer,
-        desks=[chosen] if chosen else desks,
-        text=text,
-        state=state,
-        page_token=request.GET.get("page", ""),
-    )
-    by_key = {d.project_key: d for d in desks}
-    rows = [(issue, by_key.get(issue.project_key)) for issue in page.issues]
-    query = {"desk": chosen.jira_id if chosen else "", "q": text, "state": state}
-    context = {
-        "tenant": tenant,
-        "customer": customer,
-        "desks": desks,
-        "chosen": chosen,
-        "text": text,
-        "state": state,
-        "rows": rows,
-        "first_page": bool(request.GET.get("page")),
-        "query": urlencode({k: v for k, v in query.items() if v}),
-        "next_page": urlencode({**{k: v for k, v in query.items() if v}, "page": page.next_page_token})
-        if page.next_page_token
-        else "",
-    }
-    return _no_store(render(request, "portal/requests.html", context))
-
-
 def own_request(view_func):
     """Runs `view_func(request, tenant, customer, client, view, **kwargs)` only for the signed-in customer's own
     request in this tenant (anything else is a 404, raised by `selectors.request_for_customer`); an anonymous
@@ -144,10 +116,11 @@ def own_request(view_func):
 
     @wraps(view_func)
     def wrapper(request, *, tenant_slug, issue_key, **kwargs):
-        tenant, customer, redirect_to_sign_in = _signed_in(request)
+        tenant, customer, redirect_to_sign_in = signed_in(request)
         if redirect_to_sign_in:
             return redirect_to_sign_in
         client = jsm.client_for(tenant=tenant)
+        customer_account_find(customer=customer, client=client)  # an email link opened before any desk was
         view = selectors.request_for_customer(client=client, tenant=tenant, customer=customer, issue_key=issue_key)
         return view_func(request, tenant, customer, client, view, **kwargs)
 
@@ -160,8 +133,12 @@ def own_request(view_func):
 def request_detail(request, tenant, customer, client, view):
     """One request: three Jira calls (request with participants/attachments, public comments with their files,
     transitions), more only for a request with more files or participants than one page holds."""
-    email = services.jira_connection_of(tenant=tenant).email
+    connection = services.jira_connection_of(tenant=tenant)
+    email = connection.email
     comments = selectors.public_comments(client=client, issue_key=view.request.issue_key, service_account_email=email)
+    participants = selectors.request_participants(client=client, found=view.request)
+    public = [shown.comment for shown in comments]
+    files = selectors.comment_files(client=client, issue_key=view.request.issue_key, public=public)
     context = {
         "tenant": tenant,
         "customer": customer,
@@ -169,22 +146,32 @@ def request_detail(request, tenant, customer, client, view):
         "item": view.request,
         "fields": [v for v in view.request.field_values if v.get("fieldId") not in HIDDEN_FIELDS],
         "comments": comments,
-        "attachments": selectors.attachments_visible(
-            client=client, found=view.request, public=[shown.comment for shown in comments]
-        ),
-        "transitions": client.customer_transitions(view.request.issue_key),
-        "can_add_participant": "addParticipant" in view.request.actions and view.desk.sharing != view.desk.Sharing.OFF,
+        "attachments": selectors.attachments_visible(client=client, found=view.request, public=public, files=files),
+        "comment_files": files,
+        "transitions": client.customer_transitions(view.request.issue_key) if view.party else [],
+        "party": view.party,
+        "participants": participants,
+        "jira_host": urlsplit(connection.site_url or "").hostname or "",
+        "can_remove_participant": "removeParticipant" in view.request.actions,
+        "is_reporter": view.request.reporter_account_id == customer.jira_account_id,
+        "history": selectors.status_history(client=client, found=view.request),
+        "approvals": selectors.approvals(client=client, found=view.request),
+        "can_add_files": "addAttachment" in view.request.actions or not view.request.actions,
+        "upload": _upload_context(),
+        "can_add_participant": view.party
+        and "addParticipant" in view.request.actions
+        and view.desk.sharing != view.desk.Sharing.OFF,
         "can_comment": "addComment" in view.request.actions or not view.request.actions,
-        "draft": request.session.pop(_draft_key(tenant, view.request.issue_key), ""),
+        "draft": request.session.pop(draft_key(tenant, view.request.issue_key), ""),
     }
-    return _no_store(render(request, "portal/request.html", context))
+    return no_store(render(request, "portal/request.html", context))
 
 
-def _draft_key(tenant, issue_key: str) -> str:
+def draft_key(tenant, issue_key: str) -> str:
     return f"gw.draft.{tenant.pk}.{issue_key}"
 
 
-def _back(tenant, issue_key):
+def back_to_request(tenant, issue_key):
     return redirect(reverse("portal:request", kwargs={"tenant_slug": tenant.slug, "issue_key": issue_key}))
 
 
@@ -198,13 +185,16 @@ def comment(request, tenant, customer, client, view):
         )
     except ValueError as exc:
         messages.error(request, str(exc))
+    except jira_errors.JiraRequestRejected as exc:  # Jira's own refusal (400): its message, the draft kept
+        request.session[draft_key(tenant, view.request.issue_key)] = request.POST.get("body", "")[:32767]
+        messages.error(request, f"The help desk did not accept the comment: {exc.message} It is kept below.")
     except jira_errors.JiraTransientError:
-        request.session[_draft_key(tenant, view.request.issue_key)] = request.POST.get("body", "")[:32767]
+        request.session[draft_key(tenant, view.request.issue_key)] = request.POST.get("body", "")[:32767]
         messages.error(request, "The help desk is not answering right now; your comment was not sent. It is kept "
                        "below: send it again in a minute.")  # fmt: skip
     else:
         messages.success(request, "Your comment was added.")
-    return _back(tenant, view.request.issue_key)
+    return back_to_request(tenant, view.request.issue_key)
 
 
 SHARE_REFUSED = (
@@ -219,6 +209,10 @@ SHARE_REFUSED = (
 def participant(request, tenant, customer, client, view):
     """Share: one answer for every refusal (portal.sharing), so the form tells no one which addresses exist."""
     email = request.POST.get("email", "").strip()[:254]
+    if not view.party:
+        logger.info("Share of %s by customer %s refused: not on the request.", view.request.issue_key, customer.pk)
+        messages.error(request, SHARE_REFUSED)
+        return back_to_request(tenant, view.request.issue_key)
     try:
         name = services_requests.request_participant_add(
             client=client, desk=view.desk, request=view.request, customer=customer, email=email
@@ -228,13 +222,16 @@ def participant(request, tenant, customer, client, view):
         messages.error(request, SHARE_REFUSED)
     else:
         messages.success(request, f"{name} can now see and follow this request.")
-    return _back(tenant, view.request.issue_key)
+    return back_to_request(tenant, view.request.issue_key)
 
 
 @require_POST
 @portal_page
 @own_request
 def transition(request, tenant, customer, client, view):
+    if not view.party:
+        messages.error(request, "Only the people on this request can change its status.")
+        return back_to_request(tenant, view.request.issue_key)
     try:
         name = services_requests.request_transition(
             client=client,
@@ -245,9 +242,12 @@ def transition(request, tenant, customer, client, view):
         )
     except ValueError as exc:
         messages.error(request, str(exc))
+    except jira_errors.JiraRequestRejected as exc:
+        request.session[draft_key(tenant, view.request.issue_key)] = request.POST.get("comment", "")[:32767]
+        messages.error(request, f"The help desk did not make this change: {exc.message} Your note is kept below.")
     else:
-        messages.success(request, f"Done: {name}.")
-    return _back(tenant, view.request.issue_key)
+        messages.success(request, f"You chose “{name}”. The request’s status is updated below.")
+    return back_to_request(tenant, view.request.issue_key)
 
 
 @require_GET
@@ -265,4 +265,4 @@ def attachment(request, tenant, customer, client, view, *, attachment_id):
     response = HttpResponse(content, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, listed.filename[:200] or "attachment")
     response["X-Content-Type-Options"] = "nosniff"
-    return _no_store(response)
+    return no_store(response)

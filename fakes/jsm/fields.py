@@ -47,3 +47,46 @@ EVERY_FIELD = [
     field("customfield_10009", "Asset tag", schema("string", custom="textfield")),
     field("attachment", "Attachment", schema("array", items="attachment", system="attachment")),
 ]
+
+
+def service_desk_schema(kind, custom, *, items=None):
+    found = schema(kind, items=items)
+    found["custom"] = f"com.atlassian.servicedesk:{custom}"
+    return found
+
+
+#: Cascading select options: parents with `children` (RequestTypeFieldValueDTO.children).
+CASCADE = [
+    {
+        "value": "300",
+        "label": "Hardware",
+        "children": [{"value": "301", "label": "Laptop"}, {"value": "302", "label": "Dock"}],
+    },
+    {"value": "310", "label": "Software", "children": [{"value": "311", "label": "Email"}]},
+    {"value": "320", "label": "Other", "children": []},
+]
+
+#: The kinds JSM's request type field API describes beyond EVERY_FIELD (issue 15): seed them next to it.
+MORE_FIELDS = [
+    field("customfield_10020", "Category", schema("option-with-child", custom="cascadingselect"), valid=CASCADE),
+    field(
+        "customfield_10021",
+        "Organizations",
+        service_desk_schema("array", "sd-customer-organizations", items="sd-customerorganization"),
+    ),
+    field("customfield_10022", "Manager", schema("user", custom="userpicker")),
+    field(
+        "customfield_10023",
+        "Version",
+        schema("version", custom="version"),
+        valid=[{"value": "400", "label": "2.0"}],
+    ),
+    field("customfield_10024", "Asset", schema("array", items="any", custom="cmdb-object-cftype")),
+]
+
+
+def hidden_preset(field_id="customfield_10030", name="Channel", value="500"):
+    """A field the request type hides with a preset value (JSM's portal never shows it; the API lists it)."""
+    found = field(field_id, name, schema("option", custom="select"), valid=[{"value": value, "label": "Portal"}])
+    found.update(visible=False, presetValues=[value])
+    return found

@@ -103,6 +103,35 @@ def participants_add(state, exchange, key):
     return 200, state.page(users, {}, exchange.path), {}
 
 
+@route("DELETE", JSM + "/request/{key}/participant")
+def participants_remove(state, exchange, key):
+    request = _request(state, key)
+    for account_id in _account_ids(state, exchange):
+        if account_id in request.participants:
+            request.participants.remove(account_id)
+    request.touch()
+    users = [state.user_dto(state.users[a]) for a in request.participants]
+    return 200, state.page(users, {}, exchange.path), {}
+
+
+@route("GET", JSM + "/request/{key}/approval")
+def approvals(state, exchange, key):
+    request = _request(state, key)
+    values = [state.approval_dto(request, a) for a in request.approvals]
+    return 200, state.page(values, exchange.query, exchange.path), {}
+
+
+@route("GET", JSM + "/request/{key}/status")
+def status_history(state, exchange, key):
+    """Every status the request was in, the most recent first (as JSM lists them)."""
+    request = _request(state, key)
+    values = [
+        {"status": status, "statusCategory": category, "statusDate": date_dto(when)}
+        for status, category, when in reversed(request.history)
+    ]
+    return 200, state.page(values, exchange.query, exchange.path), {}
+
+
 @route("GET", JSM + "/request/{key}/transition")
 def transitions(state, exchange, key):
     offered = state.transitions.get(_request(state, key).status_category, [])
@@ -117,7 +146,7 @@ def transition(state, exchange, key):
     chosen = next((t for t in state.transitions.get(request.status_category, []) if t["id"] == body.get("id")), None)
     if chosen is None:
         raise _reply(400, "The transition ID is invalid.")
-    request.status, request.status_category = chosen["to"], chosen["category"]
+    state.set_status(request.key, chosen["to"], chosen["category"])
     comment = ((body.get("additionalComment") or {}).get("body") or "").strip()
     if comment:
         state.add_comment(key=request.key, body=comment, public=True, author=_caller(state, exchange).account_id)
@@ -137,12 +166,14 @@ TERM = r'"((?:[^"\\]|\\.)*)"'
 FIELDS = rf"\(summary ~ {TERM} OR description ~ {TERM}\)"
 CLAUSES = [
     ("project", re.compile(r'^project in \(((?:"[A-Z][A-Z0-9_]*"(?:, )?)+)\)$')),
-    ("party", re.compile(r'^\(reporter = "([^"\\]+)" OR "Request participants" = "([^"\\]+)"\)$')),
+    ("request_type", re.compile(rf'^"Request Type" = {TERM}$')),
+    ("issuekey", re.compile(rf"^issuekey = {TERM}$")),
     ("category", re.compile(r"^statusCategory (=|!=) Done$")),
     ("text", re.compile(rf"^text ~ {TERM}$")),
     ("fields", re.compile(rf"^{FIELDS}$")),
     ("not_fields", re.compile(rf"^NOT {FIELDS}$")),
     ("comment", re.compile(rf"^comment ~ {TERM}$")),
+    ("party", re.compile(r"^\((.+)\)$")),  # last: the parenthesised fields clause above is not a party
 ]
 #: " AND " outside double quotes (a searched phrase may contain the word).
 AND = re.compile(r' AND (?=(?:[^"\\]|\\.|"(?:[^"\\]|\\.)*")*$)')
@@ -171,7 +202,13 @@ def _matches(state, request, query: dict) -> bool:
     keys = re.findall(r'"([^"]+)"', query["project"][0])
     if state.service_desks[request.desk_id]["projectKey"] not in keys:
         return False
-    if "party" in query and not (request.reporter == query["party"][0] or query["party"][1] in request.participants):
+    if "party" in query and not _party(state, request, query["party"][0]):
+        return False
+    if "request_type" in query:
+        kind = state.request_type(request.desk_id, request.request_type_id) or {}
+        if kind.get("name", "").lower() != _unquote(query["request_type"][0]).lower():
+            return False
+    if "issuekey" in query and request.key != _unquote(query["issuekey"][0]):
         return False
     if "category" in query and (request.status_category == "DONE") != (query["category"][0] == "="):
         return False
@@ -184,6 +221,48 @@ def _matches(state, request, query: dict) -> bool:
         "comment": lambda term: _found(term, comments),
     }
     return all(test(*query[name]) for name, test in tests.items() if name in query)
+
+
+#: The "whose request" alternatives the gateway ORs together (portal/selectors.py, party_jql).
+PARTY = [
+    ("reporter", re.compile(rf"^reporter = {TERM}$")),
+    ("participant", re.compile(rf'^"Request participants" = {TERM}$')),
+    ("organizations", re.compile(r'^Organizations in \(((?:"(?:[^"\\]|\\.)*"(?:, )?)+)\)$')),
+    ("pending", re.compile(rf"^approval = pendingBy\({TERM}\)$")),
+    ("approver", re.compile(rf"^approval = approver\({TERM}\)$")),
+]
+OR = re.compile(r' OR (?=(?:[^"\\]|\\.|"(?:[^"\\]|\\.)*")*$)')
+
+
+def _unquote(term: str) -> str:
+    return re.sub(r"\\(.)", r"\1", term)
+
+
+def _party(state, request, group: str) -> bool:
+    """`(a OR b ...)` of PARTY clauses; anything else is a 400 (the fake parses only what the gateway writes)."""
+    for clause in OR.split(group):
+        parsed = next(((n, m) for n, p in PARTY if (m := p.match(clause.strip()))), None)
+        if parsed is None:
+            raise _reply(400, f"Error in the JQL Query: cannot parse {clause[:60]!r}.")
+        if _party_matches(state, request, parsed[0], parsed[1].group(1)):
+            return True
+    return False
+
+
+def _party_matches(state, request, name: str, value: str) -> bool:
+    if name == "organizations":
+        wanted = {_unquote(n).lower() for n in re.findall(r'"((?:[^"\\]|\\.)*)"', value)}
+        names = {state.organizations[o]["name"].lower() for o in request.organizations if o in state.organizations}
+        return bool(wanted & names)
+    account = _unquote(value)
+    if name == "reporter":
+        return request.reporter == account
+    if name == "participant":
+        return account in request.participants
+    approvals = request.approvals
+    if name == "pending":
+        return any(a["decision"] is None and account in a["approvers"] for a in approvals)
+    return any(account in a["approvers"] for a in approvals)
 
 
 def _found(term: str, texts: list[str]) -> bool:

@@ -83,8 +83,41 @@ def request_create(state, exchange):
         problem = _format_problem(found["fields"], field_id, value)
         if problem:
             raise _reply(400, f"Your request could not be created. {problem}")
+    participants = body.get("requestParticipants") or []
+    if any(p not in state.users for p in participants):
+        raise _reply(400, "Your request could not be created. A request participant is not a valid user.")
+    temporary = _temporary_files(state, desk["id"], values.get("attachment"))
+    values = {k: v for k, v in values.items() if k != "attachment"}
     request = state.add_request(desk_id=desk["id"], request_type_id=found["id"], reporter=reporter, values=values)
+    request.participants.extend(p for p in participants if p not in request.participants)
+    request.organizations.extend(str(o) for o in _organization_ids(found["fields"], values))
+    for temp_id, temp in temporary:  # files sent in the create call belong to the request, by its reporter
+        del state.temporary_attachments[temp_id]
+        state.add_attachment(
+            key=request.key, filename=temp["filename"], content=temp["content"], mime=temp["content_type"],
+            author=reporter,
+        )  # fmt: skip
     return 201, state.request_dto(request), {}
+
+
+def _temporary_files(state, desk_id: str, ids) -> list:
+    """`requestFieldValues.attachment`: temporary attachment ids of this desk; any other is a 400 (nothing made)."""
+    if ids in (None, []):
+        return []
+    if not isinstance(ids, list) or any(not isinstance(i, str) for i in ids):
+        raise _reply(400, "Your request could not be created. Attachment: a list of temporary attachment ids.")
+    found = [(i, state.temporary_attachments.get(i)) for i in ids]
+    if any(temp is None or temp["desk_id"] != desk_id for _, temp in found):
+        raise _reply(400, "Your request could not be created. The temporary attachment does not exist.")
+    return found
+
+
+def _organization_ids(fields: list, values: dict) -> list:
+    ids = []
+    for meta in fields:
+        if (meta.get("jiraSchema") or {}).get("custom", "").endswith(":sd-customer-organizations"):
+            ids += values.get(meta["fieldId"]) or []
+    return ids
 
 
 def _format_problem(fields: list, field_id: str, value) -> str:
@@ -95,7 +128,21 @@ def _format_problem(fields: list, field_id: str, value) -> str:
     schema = meta.get("jiraSchema") or {}
     kind, items = schema.get("type"), schema.get("items")
     ids = {v["value"] for v in meta.get("validValues", [])}
-    if kind == "option" or (kind == "array" and items == "option"):
+    custom = schema.get("custom", "").rpartition(":")[2]
+    if kind == "option-with-child":
+        return _cascading_problem(meta, value)
+    if custom == "sd-customer-organizations":
+        if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
+            return f"{meta['name']}: a list of organization ids."
+        return ""
+    if kind == "user" or (kind == "array" and items == "user"):
+        chosen = value if kind == "array" else [value]
+        if not isinstance(chosen, list) or any(not isinstance(c, dict) or "accountId" not in c for c in chosen):
+            return f"{meta['name']}: users are given by accountId."
+        return ""
+    if kind == "array" and items == "attachment":
+        return ""
+    if kind in ("option", "version") or (kind == "array" and items == "option"):
         chosen = value if kind == "array" else [value]
         if not isinstance(chosen, list) or any(not isinstance(c, dict) or c.get("id") not in ids for c in chosen):
             return f"Specify a valid option for {meta['name']}."
@@ -110,6 +157,19 @@ def _format_problem(fields: list, field_id: str, value) -> str:
             return f"{meta['name']}: labels are a list of words without spaces."
     elif kind == "string" and not isinstance(value, str):
         return f"{meta['name']} must be text."
+    return ""
+
+
+def _cascading_problem(meta: dict, value) -> str:
+    """A cascading select: {"id": parent} or {"id": parent, "child": {"id": child}} among `validValues[].children`."""
+    parents = {v["value"]: v for v in meta.get("validValues", [])}
+    if not isinstance(value, dict) or value.get("id") not in parents:
+        return f"Specify a valid option for {meta['name']}."
+    child = value.get("child")
+    if child is not None:
+        children = {c["value"] for c in parents[value["id"]].get("children") or []}
+        if not isinstance(child, dict) or child.get("id") not in children:
+            return f"Specify a valid child option for {meta['name']}."
     return ""
 
 
@@ -148,7 +208,7 @@ def request_get(state, exchange, key):
         dto["attachments"] = state.page(files, {}, f"/rest/servicedeskapi/request/{request.key}/attachment")
     if "action" in expand:
         dto["actions"] = {name: {"allowed": True} for name in ("addAttachment", "addComment", "addParticipant")}
-        dto["actions"]["removeParticipant"] = {"allowed": False}
+        dto["actions"]["removeParticipant"] = {"allowed": state.remove_participant_allowed}
     return 200, dto, {}
 
 
@@ -159,8 +219,12 @@ def comments(state, exchange, key):
     internal = exchange.query.get("internal", "true") != "false"
     request = _request(state, key)
     found = [c for c in request.comments if (c["public"] and public) or (not c["public"] and internal)]
-    with_files = request if "attachment" in exchange.query.get("expand", "").split(",") else None
+    expand = exchange.query.get("expand", "").split(",")
+    with_files = request if "attachment" in expand else None
     values = [state.comment_dto(c, with_files) for c in found]
+    if "renderedBody" in expand:
+        for value, comment in zip(values, found, strict=True):
+            value["renderedBody"] = {"html": state.rendered(comment.get("html"), comment["body"])}
     return 200, state.page(values, exchange.query, exchange.path), {}
 
 

@@ -3,7 +3,9 @@ request types (with groups and fields), requests and comments, and how each rend
 ../shared/specs/*.openapi.json. Seed it with the `add_*` helpers; the WSGI app in app.py serves it.
 """
 
+import html
 import itertools
+import re
 import struct
 import threading
 import uuid
@@ -40,6 +42,15 @@ class Request:
     participants: list = field(default_factory=list)
     attachments: list = field(default_factory=list)
     updated: datetime | None = None
+    #: ids of the organizations the request is shared with (JSM's "Organizations" field)
+    organizations: list = field(default_factory=list)
+    #: approvals: {"id", "name", "approvers": [account ids], "decision": None | "approved" | "declined",
+    #: "decided_by": {account id: "approved" | "declined"}, "created", "completed"}
+    approvals: list = field(default_factory=list)
+    #: (status, status category, when): every status the request was in, oldest first
+    history: list = field(default_factory=list)
+    #: JSM's rendered HTML of a text field (`renderedValue`), by field id: what Jira's renderer made of it
+    rendered: dict = field(default_factory=dict)
 
     def touch(self) -> None:
         self.updated = datetime.now(UTC)
@@ -64,7 +75,7 @@ def date_dto(when: datetime) -> dict:
         "epochMillis": int(when.timestamp() * 1000),
         "friendly": when.strftime("%d/%b/%y %I:%M %p"),
         "iso8601": when.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "jira": when.isoformat(timespec="milliseconds"),
+        "jira": when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}" + when.strftime("%z"),
     }
 
 
@@ -88,6 +99,8 @@ class State:
         self.max_limit = max_limit
         self.base_url = "http://fake-jsm.invalid"
         self.browse_users = True
+        #: CustomerRequestActionsDTO.removeParticipant as the service account gets it (a knob)
+        self.remove_participant_allowed = True
         self.accounts: dict[str, Account] = {}
         self.service_desks: dict[str, dict] = {}
         self.users: dict[str, dict] = {}
@@ -137,13 +150,17 @@ class State:
     def add_service_desks(self, count: int, *, prefix: str = "Desk") -> list[dict]:
         return [self.add_service_desk(name=f"{prefix} {n}", key=f"{prefix[:2].upper()}{n}") for n in range(count)]
 
-    def add_user(self, *, email: str, display_name: str = "", account_type: str = "customer") -> dict:
+    def add_user(
+        self, *, email: str, display_name: str = "", account_type: str = "customer", private: bool = False
+    ) -> dict:
+        """`private`: the profile hides its email (JSM answers `emailAddress: null`, as its privacy setting says)."""
         user = {
             "accountId": f"qm:{uuid.uuid4()}",
             "emailAddress": email,
             "displayName": display_name or email,
             "accountType": account_type,
             "active": True,
+            "private": private,
         }
         self.users[user["accountId"]] = user
         return user
@@ -199,15 +216,46 @@ class State:
         desk = self.service_desks[desk_id]
         key = f"{desk['projectKey']}-{len(self.requests) + 1}"
         request = Request(issue_id, key, desk_id, request_type_id, reporter, dict(values), datetime.now(UTC))
+        request.history.append((request.status, request.status_category, request.created))
         request.touch()
         self.requests[key] = request
         return request
 
-    def add_comment(self, *, key: str, body: str, public: bool, author: str) -> dict:
+    def add_comment(self, *, key: str, body: str, public: bool, author: str, html: str | None = None) -> dict:
+        """`html`: what Jira's renderer made of the body (`renderedBody`); by default the body as one paragraph."""
         comment = {"id": self.next_id(), "body": body, "public": public, "author": author, "created": datetime.now(UTC)}
+        if html is not None:
+            comment["html"] = html
         self.requests[key].comments.append(comment)
         self.requests[key].touch()
         return comment
+
+    def add_approval(self, *, key: str, approvers: list[str], name: str = "Waiting for approval") -> dict:
+        """An approval awaiting `approvers` (account ids) on the request; decide it with `decide_approval`."""
+        approval = {
+            "id": self.next_id(),
+            "name": name,
+            "approvers": list(approvers),
+            "decision": None,
+            "decided_by": {},
+            "created": datetime.now(UTC),
+            "completed": None,
+        }
+        self.requests[key].approvals.append(approval)
+        self.requests[key].touch()
+        return approval
+
+    def decide_approval(self, approval: dict, *, account_id: str, decision: str) -> None:
+        """`decision`: "approved" or "declined"; one approver's decision completes the approval (JSM's default)."""
+        approval["decided_by"][account_id] = decision
+        approval["decision"], approval["completed"] = decision, datetime.now(UTC)
+
+    def set_status(self, key: str, status: str, category: str) -> None:
+        """Move the request, recording the status it leaves in its history (GET request/{key}/status)."""
+        request = self.requests[key]
+        request.status, request.status_category = status, category
+        request.history.append((status, category, datetime.now(UTC)))
+        request.touch()
 
     def add_attachment(
         self, *, key: str, filename: str, content: bytes, mime: str, author: str, comment: dict | None = None
@@ -253,7 +301,7 @@ class State:
         return {
             "accountId": user["accountId"],
             "displayName": user["displayName"],
-            "emailAddress": user["emailAddress"],
+            "emailAddress": None if user.get("private") else user["emailAddress"],
             "active": user["active"],
             "timeZone": "Etc/UTC",
             "_links": {"jiraRest": link, "self": link, "avatarUrls": {}},
@@ -266,7 +314,7 @@ class State:
             "accountType": user["accountType"],
             "active": user["active"],
             "displayName": user["displayName"],
-            "emailAddress": user["emailAddress"],
+            "emailAddress": None if user.get("private") else user["emailAddress"],
             "self": f"{self.base_url}/rest/api/3/user?accountId={user['accountId']}",
             "timeZone": "Etc/UTC",
         }
@@ -283,17 +331,45 @@ class State:
         dto["_links"] = {"self": f"{self.base_url}/rest/servicedeskapi/servicedesk/{request_type['serviceDeskId']}"}
         return dto
 
+    @staticmethod
+    def rendered(given: str | None, text: str) -> str:
+        """Jira's renderer, stood in for: the HTML a test gave, else the text escaped, one paragraph per line."""
+        if given is not None:
+            return given
+
+        def marks(line: str) -> str:  # Jira's *bold* and _italic_, as its renderer writes them
+            line = re.sub(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])", r"<b>\1</b>", html.escape(line))
+            return re.sub(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])", r"<em>\1</em>", line)
+
+        return "".join(f"<p>{marks(line)}</p>" for line in str(text).split("\n") if line.strip())
+
     def _field_value(self, request: Request, field_id: str, value) -> dict:
         """As JSM answers: the field's name as label; options as {id, value} with their label."""
         request_type = self.request_type(request.desk_id, request.request_type_id) or {"fields": []}
         meta = next((f for f in request_type["fields"] if f["fieldId"] == field_id), None)
         labels = {v["value"]: v["label"] for v in (meta or {}).get("validValues", [])}
 
+        children = {
+            c["value"]: c["label"] for v in (meta or {}).get("validValues", []) for c in v.get("children") or []
+        }
+        organizations = (meta or {}).get("jiraSchema", {}).get("custom", "").endswith(":sd-customer-organizations")
+
         def option(v):
-            return {"id": v["id"], "value": labels.get(v["id"], v["id"])} if isinstance(v, dict) and "id" in v else v
+            if organizations and str(v) in self.organizations:
+                return self.org_dto(self.organizations[str(v)])
+            if not (isinstance(v, dict) and "id" in v):
+                return v
+            shown = {"id": v["id"], "value": labels.get(v["id"], v["id"])}
+            if isinstance(v.get("child"), dict):
+                child = v["child"].get("id")
+                shown["child"] = {"id": child, "value": children.get(child, child)}
+            return shown
 
         shown = [option(v) for v in value] if isinstance(value, list) else option(value)
-        return {"fieldId": field_id, "label": (meta or {}).get("name") or field_id.title(), "value": shown}
+        dto = {"fieldId": field_id, "label": (meta or {}).get("name") or field_id.title(), "value": shown}
+        if isinstance(value, str) and field_id != "summary":
+            dto["renderedValue"] = {"html": self.rendered(request.rendered.get(field_id), value)}
+        return dto
 
     def request_dto(self, request: Request) -> dict:
         values = [self._field_value(request, k, v) for k, v in request.values.items()]
@@ -312,6 +388,28 @@ class State:
             },
             "_links": {"self": f"{self.base_url}/rest/servicedeskapi/request/{request.issue_id}"},
         }
+
+    def approval_dto(self, request: Request, approval: dict) -> dict:
+        """JSM `ApprovalDTO`, as the service account (an agent, never the approver) reads it."""
+        approvers = [
+            {
+                "approver": self.user_dto(self.users[a]),
+                "approverDecision": approval["decided_by"].get(a, "pending"),
+            }
+            for a in approval["approvers"]
+        ]
+        dto = {
+            "id": approval["id"],
+            "name": approval["name"],
+            "finalDecision": approval["decision"] or "pending",
+            "canAnswerApproval": False,
+            "approvers": approvers,
+            "createdDate": date_dto(approval["created"]),
+            "_links": {"self": f"{self.base_url}/rest/servicedeskapi/request/{request.key}/approval/{approval['id']}"},
+        }
+        if approval["completed"]:
+            dto["completedDate"] = date_dto(approval["completed"])
+        return dto
 
     def attachment_dto(self, request: Request, attachment: dict) -> dict:
         """JSM `AttachmentDTO` (no id field: it is the last segment of `_links.jiraRest`)."""

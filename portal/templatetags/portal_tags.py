@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 
 from django import template
+from django.urls import reverse
 
 from portal import rendering
 
@@ -45,3 +46,24 @@ def jira_date(value):
         except ValueError:
             continue
     return None
+
+
+@register.simple_tag(takes_context=True)
+def jira_rich(context, html):
+    """JSM's rendered HTML of this request (`renderedValue`, `renderedBody`): sanitised, its files and portal
+    links through the gateway (portal.rendering.jira_html); needs `tenant`, `item` and `jira_host` in context."""
+    tenant, item = context["tenant"], context["item"]
+
+    def file_url(attachment_id):
+        return reverse("portal:attachment", args=[tenant.slug, item.issue_key, attachment_id])
+
+    def preview_url(attachment_id):
+        return reverse("portal:preview", args=[tenant.slug, item.issue_key, attachment_id])
+
+    return rendering.jira_html(
+        html,
+        site_host=context.get("jira_host", ""),
+        file_url=file_url,
+        preview_url=preview_url,
+        portal_path=lambda path: f"/{tenant.slug}{path}",
+    )

@@ -22,6 +22,7 @@ from tenants.jira.transport import (
     scoped_base_url,
 )
 from tenants.jira.types import (
+    Approval,
     Attachment,
     Comment,
     CustomerRequest,
@@ -33,6 +34,7 @@ from tenants.jira.types import (
     RequestTypeGroup,
     SearchPage,
     ServiceDesk,
+    StatusChange,
     TemporaryAttachment,
     Transition,
 )
@@ -170,14 +172,24 @@ class JiraClient(Transport):
         return [RequestTypeField.from_api(f) for f in self.get(path).get("requestTypeFields", [])]
 
     def request_create(
-        self, *, service_desk_id: str, request_type_id: str, field_values: dict, on_behalf_of: str
+        self,
+        *,
+        service_desk_id: str,
+        request_type_id: str,
+        field_values: dict,
+        on_behalf_of: str,
+        participants: list[str] | None = None,
     ) -> CustomerRequest:
+        """POST /request: attachments go in `field_values["attachment"]` as temporary file ids and participants
+        in `requestParticipants`, so one call creates everything or nothing."""
         body = {
             "serviceDeskId": service_desk_id,
             "requestTypeId": request_type_id,
             "requestFieldValues": field_values,
             "raiseOnBehalfOf": on_behalf_of,
         }
+        if participants:
+            body["requestParticipants"] = list(participants)
         return CustomerRequest.from_api(self.request("POST", f"{JSM}/request", json=body).json())
 
     def requests(self, *, service_desk_id: str | None = None, ownership: str = "ALL_REQUESTS") -> Iterator:
@@ -190,11 +202,11 @@ class JiraClient(Transport):
         return CustomerRequest.from_api(self.get(f"{JSM}/request/{quote(issue_key)}"))
 
     def comments(self, issue_key: str, *, public_only: bool = True) -> Iterator[Comment]:
-        """Each with its attachments (expand=attachment): a file belongs to the comment it came with and is
-        as visible as that comment (JSM API, POST request/{key}/attachment: `public`)."""
+        """Each with its attachments and JSM's rendered HTML (expand=attachment,renderedBody): a file belongs to
+        the comment it came with and is as visible as that comment (JSM API, POST request/{key}/attachment)."""
         params = {"public": "true", "internal": "false"} if public_only else {}
         path = f"{JSM}/request/{quote(issue_key)}/comment"
-        return (Comment.from_api(c) for c in self.paged(path, expand="attachment", **params))
+        return (Comment.from_api(c) for c in self.paged(path, expand="attachment,renderedBody", **params))
 
     def comment_attachments(self, issue_key: str, comment_id: str) -> Iterator[Attachment]:
         """GET request/{key}/comment/{id}/attachment: the rest of a comment's files, when expand gave one page."""
@@ -220,31 +232,16 @@ class JiraClient(Transport):
         data = self.request("POST", path, files=files, headers=headers).json()  # 429/503 retried, honouring Retry-After
         return [TemporaryAttachment.from_api(t) for t in data.get("temporaryAttachments", [])]
 
-    def request_attach(self, issue_key: str, *, temporary_ids: list[str], public: bool = True) -> list[Attachment]:
-        """POST request/{key}/attachment: turns temporary files into the request's attachments."""
-        body = {"temporaryAttachmentIds": temporary_ids, "public": public}
+    def request_attach(
+        self, issue_key: str, *, temporary_ids: list[str], public: bool = True, comment: str = ""
+    ) -> list[Attachment]:
+        """POST request/{key}/attachment: turns temporary files into the request's attachments, on a comment
+        (`additionalComment`) as visible as `public` says."""
+        body: dict = {"temporaryAttachmentIds": temporary_ids, "public": public}
+        if comment:
+            body["additionalComment"] = {"body": comment}
         data = self.request("POST", f"{JSM}/request/{quote(issue_key)}/attachment", json=body).json()
         return [Attachment.from_api(a) for a in (data.get("attachments") or {}).get("values") or []]
-
-    def request_create_with_attachments(
-        self,
-        *,
-        service_desk_id: str,
-        request_type_id: str,
-        field_values: dict,
-        on_behalf_of: str,
-        temporary_ids: list[str] | None = None,
-    ) -> CustomerRequest:
-        """Create (raiseOnBehalfOf the customer), then attach the uploaded temporary files publicly."""
-        created = self.request_create(
-            service_desk_id=service_desk_id,
-            request_type_id=request_type_id,
-            field_values=field_values,
-            on_behalf_of=on_behalf_of,
-        )
-        if temporary_ids:
-            self.request_attach(created.issue_key, temporary_ids=temporary_ids)
-        return created
 
     def customer_request_full(self, issue_key: str) -> CustomerRequest:
         """One call for the request page: participants, attachments and the actions JSM allows. Both lists are
@@ -257,6 +254,18 @@ class JiraClient(Transport):
 
     def request_participants_add(self, issue_key: str, account_ids: list[str]) -> None:
         self.request("POST", f"{JSM}/request/{quote(issue_key)}/participant", json={"accountIds": account_ids})
+
+    def request_participants_remove(self, issue_key: str, account_ids: list[str]) -> None:
+        path = f"{JSM}/request/{quote(issue_key)}/participant"
+        self.request("DELETE", path, json={"accountIds": account_ids})
+
+    def request_approvals(self, issue_key: str) -> Iterator[Approval]:
+        """GET request/{key}/approval: every approval of the request, each with its approvers and decisions."""
+        return (Approval.from_api(a) for a in self.paged(f"{JSM}/request/{quote(issue_key)}/approval"))
+
+    def request_status_history(self, issue_key: str) -> Iterator[StatusChange]:
+        """GET request/{key}/status: every status the request was in."""
+        return (StatusChange.from_api(s) for s in self.paged(f"{JSM}/request/{quote(issue_key)}/status"))
 
     def request_attachments(self, issue_key: str) -> Iterator[Attachment]:
         return (Attachment.from_api(a) for a in self.paged(f"{JSM}/request/{quote(issue_key)}/attachment"))

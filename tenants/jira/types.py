@@ -79,6 +79,7 @@ class RequestType:
     group_ids: tuple[str, ...] = ()
     icon_id: str = ""
     restricted: bool = False
+    portal_id: str = ""
 
     @classmethod
     def from_api(cls, data: dict) -> "RequestType":
@@ -93,6 +94,7 @@ class RequestType:
             group_ids=tuple(str(g) for g in data.get("groupIds", [])),
             icon_id=str((data.get("icon") or {}).get("id") or ""),
             restricted=data.get("restrictionStatus") == "RESTRICTED",
+            portal_id=str(data.get("portalId") or ""),
         )
 
 
@@ -111,6 +113,7 @@ class RequestTypeField:
     schema_system: str = ""
     schema_custom: str = ""
     visible: bool = True
+    preset_values: tuple[str, ...] = ()
 
     @classmethod
     def from_api(cls, data: dict) -> "RequestTypeField":
@@ -127,6 +130,7 @@ class RequestTypeField:
             schema_system=schema.get("system", ""),
             schema_custom=schema.get("custom", ""),
             visible=data.get("visible", True),
+            preset_values=tuple(str(v) for v in data.get("presetValues") or []),
         )
 
 
@@ -147,6 +151,7 @@ class CustomerRequest:
     status_date: str = ""
     reporter_name: str = ""
     participant_ids: tuple[str, ...] = ()
+    participant_names: tuple[str, ...] = ()
     participants_complete: bool = False
     attachments: tuple["Attachment", ...] = ()
     attachments_complete: bool = True
@@ -173,6 +178,7 @@ class CustomerRequest:
             status_date=(status.get("statusDate") or {}).get("iso8601", ""),
             reporter_name=(data.get("reporter") or {}).get("displayName", ""),
             participant_ids=tuple(p.get("accountId", "") for p in participants.get("values") or []),
+            participant_names=tuple(p.get("displayName", "") for p in participants.get("values") or []),
             participants_complete=bool(participants) and participants.get("isLastPage", True),
             attachments=tuple(Attachment.from_api(a) for a in attachments.get("values") or []),
             attachments_complete=attachments.get("isLastPage", True),
@@ -271,6 +277,7 @@ class Comment:
     author_email: str = ""
     attachments: tuple[Attachment, ...] = ()
     attachments_complete: bool = True
+    rendered_html: str = ""
 
     @classmethod
     def from_api(cls, data: dict) -> "Comment":
@@ -286,6 +293,53 @@ class Comment:
             author_email=author.get("emailAddress") or "",
             attachments=tuple(Attachment.from_api(a) for a in attachments.get("values") or []),
             attachments_complete=attachments.get("isLastPage", True),
+            rendered_html=(data.get("renderedBody") or {}).get("html") or "",
+        )
+
+
+@dataclass(frozen=True)
+class Approval:
+    """JSM `ApprovalDTO`: who must approve (`approvers`: (display name, decision) pairs) and the outcome."""
+
+    id: str
+    name: str
+    final_decision: str  # approved, declined, pending
+    approvers: tuple[tuple[str, str], ...] = ()
+    created: str = ""
+    completed: str = ""
+    approver_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def from_api(cls, data: dict) -> "Approval":
+        approvers = [a for a in data.get("approvers") or [] if isinstance(a, dict)]
+        return cls(
+            id=str(data.get("id", "")),
+            name=data.get("name", ""),
+            final_decision=data.get("finalDecision", "pending"),
+            approvers=tuple(
+                ((a.get("approver") or {}).get("displayName", ""), a.get("approverDecision", "pending"))
+                for a in approvers
+            ),
+            created=(data.get("createdDate") or {}).get("iso8601", ""),
+            completed=(data.get("completedDate") or {}).get("iso8601", ""),
+            approver_ids=tuple((a.get("approver") or {}).get("accountId", "") for a in approvers),
+        )
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """JSM `CustomerRequestStatusDTO`: one status of the request's history (GET request/{key}/status)."""
+
+    status: str
+    category: str
+    date: str
+
+    @classmethod
+    def from_api(cls, data: dict) -> "StatusChange":
+        return cls(
+            status=data.get("status", ""),
+            category=data.get("statusCategory", ""),
+            date=(data.get("statusDate") or {}).get("iso8601", ""),
         )
 
 

@@ -31,6 +31,12 @@ def spec(name: str) -> OpenAPI:
         for operation in operations.values():
             if isinstance(operation, dict):
                 operation.pop("security", None)
+    # Both documents say a user's `emailAddress` "may be returned as null" (privacy settings) but type it as a plain
+    # string: the documented null is accepted.
+    for name in ("UserDTO", "User"):
+        found = document.get("components", {}).get("schemas", {}).get(name, {}).get("properties", {})
+        if "emailAddress" in found:
+            found["emailAddress"]["nullable"] = True
     # Atlassian's documents do not pass the strict spec validator (duplicate operation ids, enum
     # defaults outside the enum); validating messages against them is still meaningful.
     return OpenAPI.from_dict(document, config=Config(spec_validator_cls=None))

@@ -130,3 +130,34 @@ def test_desk_customers_can_be_filtered_by_email_or_name(fake_jsm):
         fake_jsm, f"{JSM}/servicedesk/1/customer", params={"query": "ANN@"}, headers={"X-ExperimentalApi": "opt-in"}
     )
     assert [u["emailAddress"] for u in found.json()["values"]] == ["ann@example.com"]
+
+
+def test_dates_carry_jiras_plus_0000_offsets_and_private_profiles_hide_their_email(fake_jsm):
+    fake_jsm.add_account(email="admin@example.com", token="t")
+    desk = fake_jsm.state.add_service_desk(name="IT", key="IT", desk_id="1")
+    kind = fake_jsm.state.add_request_type(desk_id="1", name="Help")
+    hidden = fake_jsm.state.add_user(email="quiet@example.com", private=True)["accountId"]
+    key = fake_jsm.state.add_request(desk_id=desk["id"], request_type_id=kind["id"], reporter=hidden, values={}).key
+    request = get(fake_jsm, f"{JSM}/request/{key}").json()
+    assert request["createdDate"]["iso8601"].endswith("+0000") and request["createdDate"]["jira"].endswith("+0000")
+    assert request["reporter"]["emailAddress"] is None
+    found = post(fake_jsm, "/rest/api/3/search/jql", {"jql": 'project in ("IT") AND (reporter = "x")'}).json()
+    assert found == {"issues": []}
+    bean = post(fake_jsm, "/rest/api/3/search/jql", {"jql": f'project in ("IT") AND (reporter = "{hidden}")'}).json()
+    assert bean["issues"][0]["fields"]["updated"].endswith("+0000")
+
+
+def test_approvals_and_status_history_read_as_an_agent(fake_jsm):
+    fake_jsm.add_account(email="admin@example.com", token="t")
+    desk = fake_jsm.state.add_service_desk(name="IT", key="IT", desk_id="1")
+    kind = fake_jsm.state.add_request_type(desk_id="1", name="Help")
+    boss = fake_jsm.state.add_user(email="boss@example.com")["accountId"]
+    key = fake_jsm.state.add_request(desk_id=desk["id"], request_type_id=kind["id"], reporter=boss, values={}).key
+    approval = fake_jsm.state.add_approval(key=key, approvers=[boss])
+    fake_jsm.state.decide_approval(approval, account_id=boss, decision="declined")
+    fake_jsm.state.set_status(key, "Declined", "DONE")
+    [dto] = get(fake_jsm, f"{JSM}/request/{key}/approval").json()["values"]
+    assert dto["finalDecision"] == "declined" and dto["canAnswerApproval"] is False
+    assert dto["approvers"][0]["approverDecision"] == "declined" and "completedDate" in dto
+    statuses = get(fake_jsm, f"{JSM}/request/{key}/status").json()["values"]
+    assert [s["status"] for s in statuses] == ["Declined", "Waiting for support"]

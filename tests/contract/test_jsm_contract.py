@@ -53,6 +53,7 @@ def _portal_calls(fake, client: JiraClient, account_id: str):
     assert client.customer_request(created.issue_key).issue_key == created.issue_key
     _portal_issue5_calls(fake, client, account_id, request_type)
     _customer_view_calls(fake, client, account_id)
+    _request_lifecycle_calls(fake, client, account_id)
     assert list(client.service_desk_customers("1")) and client.service_desk("1").id == "1"
     with pytest.raises(errors.JiraNotFound):
         client.service_desk("999")
@@ -65,12 +66,13 @@ def _portal_issue5_calls(fake, client: JiraClient, account_id: str, request_type
     """Every call the hosted portal added: uploads, attachments, participants, transitions, JQL."""
     assert [o.name for o in client.organizations_of(account_id)] == ["Example"]
     [temp] = client.attach_temporary_file("1", filename="log.txt", content=b"boom", content_type="text/plain")
-    created = client.request_create_with_attachments(
+    with_files = [dict(f) for f in EVERY_FIELD if f["fieldId"] in ("summary", "attachment")]
+    request_type = fake.state.add_request_type(desk_id="1", name="With files", fields=with_files)
+    created = client.request_create(
         service_desk_id="1",
         request_type_id=request_type["id"],
-        field_values={"summary": "With a file"},
+        field_values={"summary": "With a file", "attachment": [temp.id]},
         on_behalf_of=account_id,
-        temporary_ids=[temp.id],
     )
     full = client.customer_request_full(created.issue_key)
     assert full.reporter_account_id == account_id and [a.filename for a in full.attachments] == ["log.txt"]
@@ -107,16 +109,54 @@ def _customer_view_calls(fake, client: JiraClient, account_id: str):
     listed = {t.id: t for t in client.request_types("1")}
     assert listed[secret["id"]].restricted and listed[secret["id"]].group_ids == ()
     [temp] = client.attach_temporary_file("1", filename="a.txt", content=b"a", content_type="text/plain")
-    key = client.request_create_with_attachments(
-        service_desk_id="1",
-        request_type_id=secret["id"],
-        field_values={"summary": "Files"},
-        on_behalf_of=account_id,
-        temporary_ids=[temp.id],
+    key = client.request_create(
+        service_desk_id="1", request_type_id=secret["id"], field_values={"summary": "Files"}, on_behalf_of=account_id
     ).issue_key
+    client.request_attach(key, temporary_ids=[temp.id])
     [comment] = client.comments(key)
     assert comment.public and [a.filename for a in comment.attachments] == ["a.txt"]
     assert [a.filename for a in client.comment_attachments(key, comment.id)] == ["a.txt"]
+
+
+def _request_lifecycle_calls(fake, client: JiraClient, account_id: str):
+    """Issue 15: approvals, status history, participants at creation and removed, files with a comment, every
+    field kind in the create call, organizations' and approvers' requests found by JQL."""
+    from fakes.jsm.fields import MORE_FIELDS
+
+    fields = [dict(f) for f in EVERY_FIELD if f["fieldId"] in ("summary", "attachment")]
+    fields += [dict(f) for f in MORE_FIELDS[:4]]
+    kind = fake.state.add_request_type(desk_id="1", name="Lifecycle", fields=fields)
+    other = fake.state.add_user(email="lee@example.com", private=True)["accountId"]  # emailAddress: null
+    org = fake.state.add_organization("Lifecycle org")
+    [temp] = client.attach_temporary_file("1", filename="a.png", content=b"\x89PNG", content_type="image/png")
+    values = {
+        "summary": "Everything",
+        "attachment": [temp.id],
+        "customfield_10020": {"id": "300", "child": {"id": "301"}},
+        "customfield_10021": [int(org["id"])],
+        "customfield_10022": {"accountId": other},
+        "customfield_10023": {"id": "400"},
+    }
+    created = client.request_create(
+        service_desk_id="1", request_type_id=kind["id"], field_values=values, on_behalf_of=account_id,
+        participants=[other],
+    )  # fmt: skip
+    key = created.issue_key
+    fake.state.add_approval(key=key, approvers=[other])
+    fake.state.set_status(key, "In progress", "INDETERMINATE")
+    [approval] = client.request_approvals(key)
+    assert approval.final_decision == "pending" and approval.approver_ids == (other,)
+    assert [u.email for u in client.request_participants(key)] == [""]  # a private profile's email is null
+    assert [c.status for c in client.request_status_history(key)] == ["In progress", "Waiting for support"]
+    client.request_participants_remove(key, [other])
+    assert list(client.request_participants(key)) == []
+    [temp] = client.attach_temporary_file("1", filename="b.txt", content=b"b", content_type="text/plain")
+    client.request_attach(key, temporary_ids=[temp.id], comment="With a file")
+    jql = (
+        f'project in ("DE0") AND (Organizations in ("Lifecycle org") OR approval = pendingBy("{other}") '
+        f'OR approval = approver("{other}")) AND "Request Type" = "Lifecycle" AND issuekey = "{key}"'
+    )
+    assert [i.key for i in client.search_jql(jql, fields=["summary"]).issues] == [key]
 
 
 def test_every_exchange_of_the_scenario_follows_the_openapi_documents(tenant, jira, fake_jsm):

@@ -71,6 +71,7 @@ def test_the_json_sent_to_jsm_uses_the_field_input_formats(site):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     [create] = site.fake.calls("POST", f"{JSM}/request")
+    [upload] = site.fake.calls("POST", f"{JSM}/servicedesk/{site.desk.jira_id}/attachTemporaryFile")
     assert create.body == {
         "serviceDeskId": site.desk.jira_id,
         "requestTypeId": site.hardware["id"],
@@ -87,19 +88,17 @@ def test_the_json_sent_to_jsm_uses_the_field_input_formats(site):
             "customfield_10007": "2026-12-01T09:30:00.000+0000",
             "customfield_10008": "https://example.com/spec",
             "labels": ["laptop", "urgent", "hardware"],
+            "attachment": [upload.response_body["temporaryAttachments"][0]["temporaryAttachmentId"]],
         },
     }
-    [upload] = site.fake.calls("POST", f"{JSM}/servicedesk/{site.desk.jira_id}/attachTemporaryFile")
     assert upload.headers["X-Atlassian-Token"] == "no-check"
     assert [(p["name"], p["filename"], p["content"]) for p in upload.files] == [
         ("file", "receipt.pdf", b"%PDF-1.4 test")
     ]
     key = create.response_body["issueKey"]
-    [attach] = site.fake.calls("POST", f"{JSM}/request/{key}/attachment")
-    assert attach.body == {
-        "temporaryAttachmentIds": [upload.response_body["temporaryAttachments"][0]["temporaryAttachmentId"]],
-        "public": True,
-    }
+    assert not site.fake.calls("POST", f"{JSM}/request/{key}/attachment")  # in the create call, not after it
+    [stored] = site.fake.state.requests[key].attachments
+    assert (stored["filename"], stored["author"]) == ("receipt.pdf", customer.jira_account_id)
     assert response["Location"] == f"/acme/requests/{key}/"
     assert site.fake.state.requests[key].reporter == customer.jira_account_id
 
