@@ -14,6 +14,7 @@ from tenants.models import JiraConnection, ServiceDesk, Tenant
 HELP_CENTER = "/servicedesk/customer/portals"
 DESK = "/servicedesk/customer/portal/{desk_id}"
 REQUESTS = "/servicedesk/customer/user/requests"
+JSM_PATHS = "/servicedesk/customer/"
 
 
 class JiraPortalUnknown(PortalError):
@@ -37,9 +38,19 @@ def jira_portal_url(*, tenant: Tenant, desk_id: str | None = None, requests: boo
 
 
 def jira_portal_redirect(request, *, view_name: str, kwargs: dict) -> HttpResponseRedirect:
-    """The Jira portal page that stands where the hosted page `view_name` would be."""
-    requests = view_name.startswith("request")
-    url = jira_portal_url(tenant=request.tenant, desk_id=kwargs.get("desk_id"), requests=requests)
+    """The Jira portal page that stands where the hosted page `view_name` would be.
+
+    A link in JSM's own shape (`/<tenant>/servicedesk/customer/...`, what JSM's emails carry once the host
+    was changed to the gateway's) leads to the very same page on the Jira site, query included.
+    """
+    jsm_path = request.path.removeprefix(f"/{request.tenant.slug}")
+    site = JiraConnection.objects.filter(tenant=request.tenant).values_list("site_url", flat=True).first()
+    if site and jsm_path.startswith(JSM_PATHS):
+        query = request.META.get("QUERY_STRING", "")
+        url = site.rstrip("/") + jsm_path + (f"?{query}" if query else "")
+    else:
+        requests = view_name.startswith("request")
+        url = jira_portal_url(tenant=request.tenant, desk_id=kwargs.get("desk_id"), requests=requests)
     response = HttpResponseRedirect(url)
     response["Cache-Control"] = "no-store"
     return response

@@ -29,6 +29,11 @@ def site(tenant):
         ("/acme/portal/6/", "/servicedesk/customer/portal/6"),
         ("/acme/requests/", "/servicedesk/customer/user/requests"),
         ("/acme/requests/IT-1/", "/servicedesk/customer/user/requests"),
+        # JSM's own link shapes (its emails, the host changed to the gateway's) lead to the same page on Jira.
+        ("/acme/servicedesk/customer/portal/5/IT-7", "/servicedesk/customer/portal/5/IT-7"),
+        ("/acme/servicedesk/customer/portal/5/create/12", "/servicedesk/customer/portal/5/create/12"),
+        ("/acme/servicedesk/customer/user/requests?status=open", "/servicedesk/customer/user/requests?status=open"),
+        ("/acme/servicedesk/customer/user/approvals", "/servicedesk/customer/user/approvals"),
     ],
 )
 def test_on_the_atlassian_portal_links_lead_to_the_jira_portal(tenant, site, path, target):
