@@ -8,10 +8,12 @@ an unmarked title, advice or label would stay English and fail.
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django.utils.translation import trans_real
 
 from native.errors import NativeUnavailable, RequestInvalid
 from providers.errors import NoProviderConfigured, ProviderUnavailable
+from sso_gateway.bodylimit import RequestTooLarge
 from tenants.errorpages import PageNotFound
 from tests.factories import IdentityProviderFactory
 from tests.native.conftest import native
@@ -38,7 +40,7 @@ def de_marked():
     catalog = trans_real.translation("de")._catalog
     saved = catalog._catalogs[0].copy()
     pages = (NoProviderConfigured, ProviderUnavailable, PageNotFound, NativeUnavailable, RequestInvalid)
-    msgids = [msgid(cls.title) for cls in pages] + [msgid(cls.advice) for cls in pages]
+    msgids = [msgid(cls.title) for cls in pages] + [msgid(cls.advice) for cls in pages] + [msgid(RequestTooLarge.title)]
     msgids += [REFERENCE, "Go to the home page", "Signing you in to the help center…", "Continue"]
     for english in msgids:
         catalog[english] = fake(english)
@@ -134,3 +136,27 @@ def test_the_no_passive_answer_posts_itself_in_the_customer_language(tenant, lan
     if language == "de":
         assert fake("Signing you in to the help center…") in html
         assert f'<noscript><button type="submit">{fake("Continue")}</button></noscript>' in html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_413_page_answered_before_the_locale_middleware_speaks_the_browser_language(db, settings, language):
+    settings.GATEWAY_UPLOAD_MAX_FILES, settings.GATEWAY_UPLOAD_MAX_BYTES = 1, 1024
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = "x" * 10_000
+    response = Client().post("/acme/", body, content_type="text/plain", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 413
+    assert f'<html lang="{language}"' in response.content.decode()
+
+
+def test_the_413_page_is_translated_and_not_in_a_previous_request_language(db, settings, de_marked):
+    settings.GATEWAY_UPLOAD_MAX_FILES, settings.GATEWAY_UPLOAD_MAX_BYTES = 1, 1024
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = "x" * 10_000
+    html = Client().post("/acme/", body, content_type="text/plain", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert fake("That is more than can be sent at once") in html
+    translation.activate("de")  # what an earlier request of this thread left active
+    try:
+        html = Client().post("/acme/", body, content_type="text/plain").content.decode()
+    finally:
+        translation.deactivate()
+    assert '<html lang="en"' in html and "That is more than can be sent at once" in html and "[de]" not in html
