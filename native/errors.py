@@ -6,6 +6,8 @@ answer without an assertion (NoPassive) goes back to the ACS (native/views.py); 
 on (an unverified email, an identity refused the Jira account) is a page, and the sign-in log says why.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from sso_gateway.pages import PageError
 
 
@@ -13,8 +15,8 @@ class NativeError(PageError):
     kind = "saml-idp"
     status = 400
     reason = "saml_idp_error"
-    title = "We could not sign you in to the help center"
-    advice = "Go back to the help center's sign-in page and try again. If it keeps happening, contact the help desk."
+    title = _("We could not sign you in to the help center")
+    advice = _("Go back to the help center's sign-in page and try again. If it keeps happening, contact the help desk.")
 
 
 class NativeUnavailable(NativeError):
@@ -22,16 +24,16 @@ class NativeUnavailable(NativeError):
 
     status = 404
     reason = "native_off"
-    title = "Single sign-on to the help center is not set up"
-    advice = "This help center does not sign customers in to Atlassian through this gateway. Contact the help desk."
+    title = _("Single sign-on to the help center is not set up")
+    advice = _("This help center does not sign customers in to Atlassian through this gateway. Contact the help desk.")
 
 
 class RequestInvalid(NativeError):
     """The AuthnRequest is malformed, oversized, carries a DTD, or is not one the tenant's SP may send."""
 
     reason = "authn_request_invalid"
-    title = "The sign-in request is not valid"
-    advice = "Go back to the help center and sign in again from its sign-in button."
+    title = _("The sign-in request is not valid")
+    advice = _("Go back to the help center and sign in again from its sign-in button.")
 
 
 class UnknownServiceProvider(RequestInvalid):
@@ -50,21 +52,23 @@ class ForeignAcs(RequestInvalid):
 
 class PendingInvalid(NativeError):
     reason = "saml_pending_invalid"
-    title = "Your sign-in expired or was interrupted"
-    advice = "Sign-ins must finish within 10 minutes in the same browser. Go back to the help center and sign in again."
+    title = _("Your sign-in expired or was interrupted")
+    advice = _(
+        "Sign-ins must finish within 10 minutes in the same browser. Go back to the help center and sign in again."
+    )
 
 
 class NotSignedIn(PendingInvalid):
     reason = "saml_not_signed_in"
-    title = "You are not signed in"
-    advice = "The sign-in did not finish. Go back to the help center and sign in again."
+    title = _("You are not signed in")
+    advice = _("The sign-in did not finish. Go back to the help center and sign in again.")
 
 
 class EmailUnverified(NativeError):
     status = 403
     reason = "email_unverified_native"
-    title = "Your email address is not verified"
-    advice = (
+    title = _("Your email address is not verified")
+    advice = _(
         "The help center signs you in by your email address, and your identity provider did not confirm it is "
         "yours. Verify it there (look for its confirmation email), then sign in again."
     )
@@ -75,5 +79,5 @@ class SigningKeyUnreadable(NativeError):
 
     status = 503
     reason = "signing_key_unreadable"
-    title = "Sign-in to the help center is not available right now"
-    advice = "Please try again later. If it keeps happening, tell the help desk the reference below."
+    title = _("Sign-in to the help center is not available right now")
+    advice = _("Please try again later. If it keeps happening, tell the help desk the reference below.")

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from lxml import etree
@@ -32,8 +33,8 @@ from tenants.models import Tenant
 class TestNotAllowed(NativeError):
     status = 403
     reason = "test_forbidden"
-    title = "You may not test this tenant's single sign-on"
-    advice = "Sign in to the admin as an administrator of this tenant and start the test from its page."
+    title = _("You may not test this tenant's single sign-on")
+    advice = _("Sign in to the admin as an administrator of this tenant and start the test from its page.")
 
 
 def _check_staff(request, tenant: Tenant) -> None:

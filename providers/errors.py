@@ -7,6 +7,8 @@ answer) and become a page in one place: `sso_gateway.pages.renders_page_errors`.
 protocol have their own module (`providers/oidc/errors.py`).
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from sso_gateway.pages import PageError
 
 
@@ -16,36 +18,36 @@ class SignInError(PageError):
     kind = "sign-in"
     status = 400
     reason = "sign_in_failed"
-    title = "We could not sign you in"
-    advice = "Go back to the link you followed and try again. If it keeps happening, contact the help desk."
+    title = _("We could not sign you in")
+    advice = _("Go back to the link you followed and try again. If it keeps happening, contact the help desk.")
 
 
 class ProviderUnavailable(SignInError):
     status = 404
     reason = "provider_disabled"
-    title = "This sign-in option is not available"
-    advice = "Go back to the help center's home page and choose another way to sign in."
+    title = _("This sign-in option is not available")
+    advice = _("Go back to the help center's home page and choose another way to sign in.")
 
 
 class NoProviderConfigured(SignInError):
     status = 404
     reason = "no_provider"
-    title = "Sign-in is not set up yet"
-    advice = "This help center has no sign-in option switched on. Please contact the help desk by another channel."
+    title = _("Sign-in is not set up yet")
+    advice = _("This help center has no sign-in option switched on. Please contact the help desk by another channel.")
 
 
 class TooManyAttempts(SignInError):
     status = 429
     reason = "rate_limited"
-    title = "Too many sign-in attempts"
-    advice = "Please wait a minute and try again."
+    title = _("Too many sign-in attempts")
+    advice = _("Please wait a minute and try again.")
 
 
 class TransactionInvalid(SignInError):
     status = 400
     reason = "bad_state"
-    title = "Your sign-in expired or was interrupted"
-    advice = "Sign-ins must finish within 10 minutes in the same browser. Go back to the link and try again."
+    title = _("Your sign-in expired or was interrupted")
+    advice = _("Sign-ins must finish within 10 minutes in the same browser. Go back to the link and try again.")
 
 
 class ProviderDenied(SignInError):
@@ -53,15 +55,15 @@ class ProviderDenied(SignInError):
 
     status = 403
     reason = "idp_error"
-    title = "Your identity provider did not sign you in"
-    advice = "Try again. If your account is not allowed to use this help center, contact your administrator."
+    title = _("Your identity provider did not sign you in")
+    advice = _("Try again. If your account is not allowed to use this help center, contact your administrator.")
 
 
 class ProviderUnreachable(SignInError):
     status = 503
     reason = "idp_unreachable"
-    title = "Your identity provider is not answering"
-    advice = "This is usually temporary. Wait a minute and try again."
+    title = _("Your identity provider is not answering")
+    advice = _("This is usually temporary. Wait a minute and try again.")
 
 
 class ProviderMisbehaved(SignInError):
@@ -69,22 +71,22 @@ class ProviderMisbehaved(SignInError):
 
     status = 503
     reason = "idp_bad_response"
-    title = "Your identity provider sent an answer we cannot use"
-    advice = "Try again later. If it keeps happening, tell the help desk the reference below."
+    title = _("Your identity provider sent an answer we cannot use")
+    advice = _("Try again later. If it keeps happening, tell the help desk the reference below.")
 
 
 class ClaimMissing(SignInError):
     status = 403
     reason = "email_missing"
-    title = "Your identity provider did not share your email address"
-    advice = "This help center needs your email address. Ask your administrator to release it to this application."
+    title = _("Your identity provider did not share your email address")
+    advice = _("This help center needs your email address. Ask your administrator to release it to this application.")
 
 
 class EmailNotVerified(SignInError):
     status = 403
     reason = "email_unverified"
-    title = "Your email address is not verified"
-    advice = (
+    title = _("Your email address is not verified")
+    advice = _(
         "Verify your email address with your identity provider (look for its confirmation email), then sign in again."
     )
 
@@ -92,8 +94,8 @@ class EmailNotVerified(SignInError):
 class TestNotAllowed(SignInError):
     status = 403
     reason = "test_forbidden"
-    title = "You may not test this identity provider"
-    advice = "Sign in to the admin as an administrator of this tenant and start the test from the provider's page."
+    title = _("You may not test this identity provider")
+    advice = _("Sign in to the admin as an administrator of this tenant and start the test from the provider's page.")
 
 
 # --- The Jira account an identity may act as (providers.models.JiraAccountBinding).
@@ -106,8 +108,8 @@ class JiraAccountRefused(SignInError):
 
     status = 403
     reason = "jira_account_refused"
-    title = "We could not connect you to this help desk"
-    advice = "Please contact the help desk team and quote the reference below."
+    title = _("We could not connect you to this help desk")
+    advice = _("Please contact the help desk team and quote the reference below.")
 
     def __init__(self, detail: str = "", *, customer=None, reason: str | None = None):
         super().__init__(detail, reason=reason)
@@ -118,7 +120,7 @@ class JiraAccountClaimed(JiraAccountRefused):
     """Another identity (another provider, or another subject) already owns the account of this email."""
 
     reason = "jira_account_claimed"
-    advice = (
+    advice = _(
         "This help desk already knows your email address from another way of signing in. Sign in the way you "
         "did before, or ask the help desk team to link the two (quote the reference below)."
     )
@@ -128,15 +130,15 @@ class JiraAccountNotCustomer(JiraAccountRefused):
     """The email belongs to an agent, admin, app or the service account: never a customer's to act as."""
 
     reason = "jira_account_not_customer"
-    advice = "This email address cannot be used as a customer here. Please contact the help desk team."
+    advice = _("This email address cannot be used as a customer here. Please contact the help desk team.")
 
 
 class EmailNotVouched(JiraAccountRefused):
     """The provider did not vouch for the email, so it may neither create nor claim a Jira account."""
 
     reason = "email_unverified_for_jira"
-    title = "Your email address could not be confirmed"
-    advice = (
+    title = _("Your email address could not be confirmed")
+    advice = _(
         "Your identity provider did not confirm that this email address is yours. Verify it there (look for its "
         "confirmation email), then sign in again."
     )

@@ -19,7 +19,11 @@ import tempfile
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream, WSGIRequest
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from sso_gateway.locales import request_language
 from sso_gateway.pages import PageError, page_error_response
 
 PART_OVERHEAD = 1024  # a multipart part's boundary and headers (name, filename, type), generously
@@ -29,7 +33,7 @@ _BLOCK = 64 * 1024
 class RequestTooLarge(PageError):
     status = 413
     reason = "request_too_large"
-    title = "That is more than can be sent at once"
+    title = _("That is more than can be sent at once")
 
 
 def body_cap() -> int:
@@ -71,9 +75,16 @@ def _read_chunked(request, cap: int) -> bool:
 
 
 def _too_large(request, cap: int, what: str):
+    # Above the locale middleware: the page speaks the visitor's language all the same.
+    with translation.override(request_language(request)):
+        return _too_large_page(request, cap, what)
+
+
+def _too_large_page(request, cap: int, what: str):
     error = RequestTooLarge(f"{what} is over the cap of {cap} bytes.")
-    error.advice = (
-        f"Attach at most {settings.GATEWAY_UPLOAD_MAX_FILES} files of at most "
-        f"{filesizeformat(settings.GATEWAY_UPLOAD_MAX_BYTES)} each, then send the form again. Nothing was sent."
-    )
+    error.advice = ngettext(
+        "Attach at most %(count)d file of at most %(size)s, then send the form again. Nothing was sent.",
+        "Attach at most %(count)d files of at most %(size)s each, then send the form again. Nothing was sent.",
+        settings.GATEWAY_UPLOAD_MAX_FILES,
+    ) % {"count": settings.GATEWAY_UPLOAD_MAX_FILES, "size": filesizeformat(settings.GATEWAY_UPLOAD_MAX_BYTES)}
     return page_error_response(request, error)

@@ -56,6 +56,12 @@ def _browser_language(request) -> str | None:
     return None
 
 
+def request_language(request) -> str:
+    """The visitor's chosen or browser language, else the gateway's default (for pages answered before the
+    locale middleware runs, such as the body cap's 413; the tenant is not known there)."""
+    return _chosen_language(request) or _browser_language(request) or settings.LANGUAGE_CODE
+
+
 class CustomerLocaleMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

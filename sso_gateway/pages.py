@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger("gateway.pages")
 
@@ -39,8 +40,8 @@ def error_recorder_set(recorder: Callable | None) -> None:
 class PageError(Exception):
     status = 400
     reason = "page_error"
-    title = "Something went wrong"
-    advice = "Go back to the link you followed and try again. If it keeps happening, contact the help desk."
+    title = _("Something went wrong")
+    advice = _("Go back to the link you followed and try again. If it keeps happening, contact the help desk.")
     #: What the log calls it ("sign-in error ref=…"), so an operator can tell the flows apart.
     kind = "page"
 

@@ -13,6 +13,7 @@ A refused page is an answer, not a failure: it is logged as one line, never with
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from sso_gateway.pages import PageError, page_error_response
 from tenants.errors import TenantUnavailable
@@ -22,36 +23,36 @@ from tenants.selectors import tenant_get_active
 class PageNotFound(PageError):
     status = 404
     reason = "not_found"
-    title = "We could not find this page"
-    advice = "The address may be mistyped or out of date. Go back to the link you were sent, or to the home page."
+    title = _("We could not find this page")
+    advice = _("The address may be mistyped or out of date. Go back to the link you were sent, or to the home page.")
 
 
 class PageForbidden(PageError):
     status = 403
     reason = "forbidden"
-    title = "You may not open this page"
-    advice = "Your account does not have access to it. If you think it should, ask an administrator."
+    title = _("You may not open this page")
+    advice = _("Your account does not have access to it. If you think it should, ask an administrator.")
 
 
 class FormExpired(PageError):
     status = 403
     reason = "csrf_failed"
-    title = "This form has expired"
-    advice = "Go back, reload the page and send the form again. Cookies must be allowed for this site."
+    title = _("This form has expired")
+    advice = _("Go back, reload the page and send the form again. Cookies must be allowed for this site.")
 
 
 class BadRequest(PageError):
     status = 400
     reason = "bad_request"
-    title = "We could not understand this request"
-    advice = "Go back to the link you followed and try again."
+    title = _("We could not understand this request")
+    advice = _("Go back to the link you followed and try again.")
 
 
 class ServerError(PageError):
     status = 500
     reason = "server_error"
-    title = "Something went wrong on our side"
-    advice = "Please try again in a minute. If it keeps happening, tell the help desk the reference below."
+    title = _("Something went wrong on our side")
+    advice = _("Please try again in a minute. If it keeps happening, tell the help desk the reference below.")
 
 
 class ErrorPagesMiddleware:

@@ -4,6 +4,8 @@ A provider's `error` codes become reason codes (the sign-in log, metric labels) 
 lists; anything else is "other", so nobody can mint labels or reasons by sending made-up codes.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from providers.errors import SignInError
 
 #: RFC 6749 4.1.2.1 (authorization response) and OpenID Connect Core 3.1.2.6.
@@ -36,8 +38,8 @@ def known_error(code, known: frozenset) -> str:
 class TokenExchangeFailed(SignInError):
     status = 400
     reason = "token_exchange_failed"
-    title = "Your sign-in could not be completed"
-    advice = "The sign-in code was refused or had already been used. Go back to the link and sign in again."
+    title = _("Your sign-in could not be completed")
+    advice = _("The sign-in code was refused or had already been used. Go back to the link and sign in again.")
 
 
 class IdTokenInvalid(SignInError):
@@ -45,9 +47,11 @@ class IdTokenInvalid(SignInError):
 
     status = 403
     reason = "id_token_invalid"
-    title = "Your sign-in could not be verified"
-    advice = "We could not verify the answer from your identity provider. Try again; if it keeps happening, "
-    advice += "tell the help desk the reference below."
+    title = _("Your sign-in could not be verified")
+    advice = _(
+        "We could not verify the answer from your identity provider. Try again; if it keeps happening, "
+        "tell the help desk the reference below."
+    )
 
 
 class UserinfoInvalid(IdTokenInvalid):

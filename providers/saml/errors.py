@@ -4,6 +4,8 @@ Reasons are ours, from a fixed vocabulary (`saml_signature_invalid`, `saml_audie
 copied from the provider's message, so nobody can mint log reasons or metric labels.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from providers.errors import SignInError
 
 
@@ -12,9 +14,11 @@ class SamlResponseInvalid(SignInError):
 
     status = 403
     reason = "saml_invalid"
-    title = "Your sign-in could not be verified"
-    advice = "We could not verify the answer from your identity provider. Try again; if it keeps happening, "
-    advice += "tell the help desk the reference below."
+    title = _("Your sign-in could not be verified")
+    advice = _(
+        "We could not verify the answer from your identity provider. Try again; if it keeps happening, "
+        "tell the help desk the reference below."
+    )
 
 
 class SamlMessageRefused(SamlResponseInvalid):
@@ -28,8 +32,8 @@ class SamlProviderDenied(SamlResponseInvalid):
     """The provider answered with a status other than Success (Core §3.2.2.2)."""
 
     reason = "saml_status"
-    title = "Your identity provider did not sign you in"
-    advice = "Try again. If your account is not allowed to use this help center, contact your administrator."
+    title = _("Your identity provider did not sign you in")
+    advice = _("Try again. If your account is not allowed to use this help center, contact your administrator.")
 
 
 #: Second-level status codes of Core §3.2.2.2 that name what went wrong; anything else is "other".

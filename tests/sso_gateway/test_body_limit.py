@@ -69,7 +69,7 @@ def test_too_many_bytes_of_files_are_a_413_page_and_nothing_reaches_jira(upload_
     response = client.post(url, {"summary": "Big", "customfield_10001": "10100", "attachment": files})
     assert response.status_code == 413
     html = response.content.decode()
-    assert "That is more than can be sent at once" in html and "Attach at most 1 files of at most 1.0" in html
+    assert "That is more than can be sent at once" in html and "Attach at most 1 file of at most 1.0" in html
     assert [call for call in site.fake.log if call.method == "POST"] == []
 
 
