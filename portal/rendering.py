@@ -158,19 +158,27 @@ def moment_html(value) -> SafeString | None:
     return None
 
 
-def field_value_html(value) -> SafeString:
-    """ADF documents, options ({id, value}), lists, dates, links and text: each shown as a customer expects.
+def typed_value_html(value) -> SafeString | None:
+    """A date, date-time or URL field's value as the customer should see it, or None for any other value.
 
-    Dates and date-times are formatted by `gw_time` (the customer's zone and language, the zone named); a URL
-    field's value (http/https only: anything else stays text) is a link with `rel="noopener noreferrer nofollow"`.
+    Dates and date-times are formatted by `gw_time` (the customer's zone and language, the zone named), not as
+    Jira's renderer wrote them (its server's zone and language); a URL (http/https only: anything else stays
+    text) is a link with `rel="noopener noreferrer nofollow"`.
     """
-    if isinstance(value, dict) and value.get("type") == "doc":
-        return adf_to_html(value)
     if (moment := moment_html(value)) is not None:
         return moment
     if isinstance(value, str) and WEB_URL.fullmatch(value.strip()):
         url = value.strip()
         return clean(format_html('<a href="{}" rel="{}">{}</a>', url, LINK_REL, url))
+    return None
+
+
+def field_value_html(value) -> SafeString:
+    """ADF documents, options ({id, value}), lists, dates, links and text: each shown as a customer expects."""
+    if isinstance(value, dict) and value.get("type") == "doc":
+        return adf_to_html(value)
+    if (typed := typed_value_html(value)) is not None:
+        return typed
     if isinstance(value, dict):
         shown = str(value.get("value") or value.get("name") or value.get("displayName") or "")
         child = value.get("child")  # a cascading select: "Parent › Child"

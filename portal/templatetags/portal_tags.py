@@ -39,6 +39,12 @@ def field_value(value):
 
 
 @register.filter
+def typed_value(value):
+    """A date, date-time or URL field's value formatted for the customer (rather than Jira's rendering), or ""."""
+    return rendering.typed_value_html(value) or ""
+
+
+@register.filter
 def quoted_names(fields):
     """Fields' names for a sentence: “Asset”, “Location” (escaped; the sentence around them is translated)."""
     names = ((getattr(field, "name", "") or getattr(field, "field_id", ""),) for field in fields or ())
