@@ -38,7 +38,14 @@ def _request_with_times(site, customer):
         item.history = [(status, category, AT) for status, category, _ in item.history]
         agent = next(iter(state.accounts.values())).account_id
         state.add_comment(key=item.key, body="We are on it.", public=True, author=agent)["created"] = AT
+        state.add_approval(key=item.key, approvers=[customer.jira_account_id], name="Manager")["created"] = AT
     return item
+
+
+def _approval(html: str) -> str:
+    found = re.search(r'<div class="approval"[^>]*>.*?</p>', html, re.DOTALL)
+    assert found
+    return found.group(0)
 
 
 def _cell(html: str, field_id: str) -> str:
@@ -66,14 +73,16 @@ def test_times_and_date_fields_are_in_the_customer_zone_and_language(site):
     assert _cell(html, "customfield_30002") == '<time datetime="2026-03-04">4 Mar 2026</time>'
     assert "6 May 2026, 10:02 JST" in _cell(html, "customfield_30005")
     assert "2026-07-01T09:15:00.000+0000" not in html  # Jira's raw text is gone
+    assert "requested on <time" in _approval(html) and "10 Dec 2026, 23:30 JST" in _approval(html)
     # created and the status history too
-    assert html.count("10 Dec 2026, 23:30 JST") >= 3
+    assert html.count("10 Dec 2026, 23:30 JST") == 4
 
     german = client.get(f"/acme/requests/{item.key}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert '<html lang="de"' in german
     assert "10. Dezember 2026, 23:30 JST" in _comment(german)
     assert "1. Juli 2026, 18:15 JST" in _cell(german, "customfield_30001")
     assert "4. März 2026" in _cell(german, "customfield_30002")
+    assert "10. Dezember 2026, 23:30 JST" in _approval(german)
 
     client.cookies["gw_tz"] = "Europe/Berlin"
     berlin = client.get(f"/acme/requests/{item.key}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
