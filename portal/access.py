@@ -14,6 +14,8 @@ may see it, counted as above: a restricted type nobody is mapped to is shown to 
 narrowed to its mapping too (for a type restricted in ways the API does not expose).
 """
 
+from django.utils.translation import gettext as _
+
 from portal import jsm
 from portal.errors import AccessRefused
 from providers.models import Customer
@@ -48,8 +50,11 @@ def desk_check(*, customer: Customer, desk: ServiceDesk) -> None:
         name = desk.project_name or desk.project_key
         raise AccessRefused(
             f"customer {customer.pk} is not in the groups or organizations allowed at desk {desk.jira_id}.",
-            advice=f"{name} is open to selected customers only. Ask the {desk.tenant.name} help desk team, or "
-            "your own company's administrator, to give you access; then sign in again.",
+            advice=_(
+                "%(desk)s is open to selected customers only. Ask the %(company)s help desk team, or your own "
+                "company's administrator, to give you access; then sign in again."
+            )
+            % {"desk": name, "company": desk.tenant.name},
         )
 
 

@@ -5,6 +5,8 @@ page, a status (404, 403, 410, 503; never a 500) and a reference id the admin ca
 `portal.pages` turns the Jira client's errors into these.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from sso_gateway.pages import PageError
 
 
@@ -16,8 +18,8 @@ class PortalError(PageError):
 class DeskUnavailable(PortalError):
     status = 410
     reason = "desk_unavailable"
-    title = "This service desk is no longer available"
-    advice = "The link may be out of date. Open the help center's home page to see what is available."
+    title = _("This service desk is no longer available")
+    advice = _("The link may be out of date. Open the help center's home page to see what is available.")
 
 
 class DeskUnknown(DeskUnavailable):
@@ -25,8 +27,8 @@ class DeskUnknown(DeskUnavailable):
 
     status = 404
     reason = "desk_unknown"
-    title = "We could not find this service desk"
-    advice = "Check the link you were sent, or open the help center's home page to see the service desks."
+    title = _("We could not find this service desk")
+    advice = _("Check the link you were sent, or open the help center's home page to see the service desks.")
 
 
 class RequestNotFound(PortalError):
@@ -34,15 +36,15 @@ class RequestNotFound(PortalError):
 
     status = 404
     reason = "request_not_found"
-    title = "We could not find this request"
-    advice = "It may have been moved, or it was raised by someone else. Open “My requests” to see yours."
+    title = _("We could not find this request")
+    advice = _("It may have been moved, or it was raised by someone else. Open “My requests” to see yours.")
 
 
 class RequestTypeNotFound(PortalError):
     status = 404
     reason = "request_type_not_found"
-    title = "This kind of request is not available"
-    advice = "Go back to the portal page and choose what you need from the list."
+    title = _("This kind of request is not available")
+    advice = _("Go back to the portal page and choose what you need from the list.")
 
 
 class AccessRefused(PortalError):
@@ -50,8 +52,8 @@ class AccessRefused(PortalError):
 
     status = 403
     reason = "portal_access_refused"
-    title = "You do not have access to this portal"
-    advice = "Ask the help desk team of this company (or your own administrator) to give you access."
+    title = _("You do not have access to this portal")
+    advice = _("Ask the help desk team of this company (or your own administrator) to give you access.")
 
     def __init__(self, detail: str = "", *, advice: str = ""):
         super().__init__(detail)
@@ -64,8 +66,8 @@ class JiraDown(PortalError):
 
     status = 503
     reason = "jira_unavailable"
-    title = "The help desk is not answering right now"
-    advice = "This is usually temporary. Wait a minute and try again; nothing you sent was lost."
+    title = _("The help desk is not answering right now")
+    advice = _("This is usually temporary. Wait a minute and try again; nothing you sent was lost.")
 
 
 class JiraRefused(PortalError):
@@ -73,8 +75,8 @@ class JiraRefused(PortalError):
 
     status = 502
     reason = "jira_refused"
-    title = "The help desk could not do this"
-    advice = "Please try again later. If it keeps happening, tell the help desk the reference below."
+    title = _("The help desk could not do this")
+    advice = _("Please try again later. If it keeps happening, tell the help desk the reference below.")
 
 
 class NotProvisioned(PortalError):
@@ -82,5 +84,5 @@ class NotProvisioned(PortalError):
 
     status = 409
     reason = "not_provisioned"
-    title = "Your access is still being set up"
-    advice = "Please go back to the portal page in a few minutes and send your request again."
+    title = _("Your access is still being set up")
+    advice = _("Please go back to the portal page in a few minutes and send your request again.")

@@ -13,6 +13,9 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tenants.jira.types import RequestTypeField
 
@@ -80,24 +83,31 @@ class AttachmentField(forms.FileField):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if not files:
             if self.required:
-                raise forms.ValidationError("Attach at least one file.", code="required")
+                raise forms.ValidationError(_("Attach at least one file."), code="required")
             return []
         max_bytes, max_files, allowed = upload_limits()
         if len(files) > max_files:
-            raise forms.ValidationError(f"Attach at most {max_files} files at a time.")
+            raise forms.ValidationError(
+                ngettext(
+                    "Attach at most %(count)d file at a time.", "Attach at most %(count)d files at a time.", max_files
+                )
+                % {"count": max_files}
+            )
         for upload in files:
             name = PurePath(upload.name or "file").name
             extension = name.rpartition(".")[2].lower() if "." in name else ""
             if extension not in allowed:
                 raise forms.ValidationError(
-                    f"“{name}” is a type of file the help desk does not accept. Allowed: {', '.join(sorted(allowed))}."
+                    _("“%(name)s” is a type of file the help desk does not accept. Allowed: %(types)s.")
+                    % {"name": name, "types": ", ".join(sorted(allowed))}
                 )
             if upload.size > max_bytes:
                 raise forms.ValidationError(
-                    f"“{name}” is {filesizeformat(upload.size)}; files may be at most {filesizeformat(max_bytes)}."
+                    _("“%(name)s” is %(size)s; files may be at most %(max)s.")
+                    % {"name": name, "size": filesizeformat(upload.size), "max": filesizeformat(max_bytes)}
                 )
             if upload.size == 0:
-                raise forms.ValidationError(f"“{name}” is empty.")
+                raise forms.ValidationError(_("“%(name)s” is empty.") % {"name": name})
         return files
 
 
@@ -150,7 +160,7 @@ def django_field(meta: RequestTypeField, kind: str) -> forms.Field:
     if kind in ("select", "radio"):
         choices = _choices(meta)
         if kind == "select":
-            choices = [("", "Choose…")] + choices
+            choices = [("", _("Choose…"))] + choices
         widget = forms.RadioSelect if kind == "radio" else forms.Select
         return forms.ChoiceField(choices=choices, widget=widget, **common)
     if kind in ("multiselect", "checkbox"):
@@ -163,7 +173,9 @@ def django_field(meta: RequestTypeField, kind: str) -> forms.Field:
     if kind == "date":
         return forms.DateField(input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == "datetime":
-        common["help_text"] = _help(meta.description, f"Time zone: {settings.TIME_ZONE}.")
+        # Django reads the input in the active zone (the customer's, sso_gateway.locales); Jira gets it in UTC.
+        zone = _("Time zone: %(zone)s.") % {"zone": timezone.get_current_timezone_name()}
+        common["help_text"] = _help(meta.description, zone)
         widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         return forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], widget=widget, **common)
     if kind == "url":
@@ -171,14 +183,14 @@ def django_field(meta: RequestTypeField, kind: str) -> forms.Field:
     if kind == "cascading":
         return forms.ChoiceField(choices=_cascading_choices(meta), **common)
     if kind == "user":
-        common["help_text"] = _help(meta.description, "The email address of a customer of this help desk.")
+        common["help_text"] = _help(meta.description, _("The email address of a customer of this help desk."))
         return forms.EmailField(max_length=254, **common)
     if kind in ("users", "participants"):
-        hint = "Email addresses of customers of this help desk, separated by commas."
+        hint = _("Email addresses of customers of this help desk, separated by commas.")
         common["help_text"] = _help(meta.description, hint)
         return forms.CharField(max_length=2000, **common)
     if kind == "labels":
-        common["help_text"] = _help(meta.description, "Words separated by spaces or commas.")
+        common["help_text"] = _help(meta.description, _("Words separated by spaces or commas."))
         return forms.CharField(max_length=PARAGRAPH_MAX, **common)
     return AttachmentField(**common)
 
@@ -203,20 +215,20 @@ def normalise(kind: str, value, field: forms.Field):
     if kind in ("text", "paragraph") and isinstance(value, str):
         value = value.strip()
         if field.required and not value:
-            raise forms.ValidationError("This field is required.", code="required")
+            raise forms.ValidationError(_("This field is required."), code="required")
     if kind == "labels":
         labels = [w for w in re.split(r"[\s,]+", value or "") if w]
         if any(len(w) > LABEL_MAX for w in labels):
-            raise forms.ValidationError(f"A label may be at most {LABEL_MAX} characters long.")
+            raise forms.ValidationError(_("A label may be at most %(max)d characters long.") % {"max": LABEL_MAX})
         if field.required and not labels:
-            raise forms.ValidationError("This field is required.", code="required")
+            raise forms.ValidationError(_("This field is required."), code="required")
         return list(dict.fromkeys(labels))
     if kind in ("users", "participants"):
         return _emails(value)
     if kind == "user":
         return (value or "").strip().lower()
     if kind == "number" and value is not None and not math.isfinite(float(value)):
-        raise forms.ValidationError("Enter a number.")
+        raise forms.ValidationError(_("Enter a number."))
     return value
 
 

@@ -13,6 +13,7 @@ the desk by exact email; temporary files sent in the create call itself).
 """
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from portal.form_fields import (
     RESOLVED_KINDS,
@@ -66,8 +67,8 @@ class RequestForm(forms.Form):
                 field = django_field(meta, kind)
             self._add(meta.field_id, field, kind)
         if share and "participants" not in self.kinds.values():
-            hint = "Other customers of this help desk who should see and follow the request: their email addresses."
-            self._add("share_with", forms.CharField(label="Share with", required=False, max_length=2000,
+            hint = _("Other customers of this help desk who should see and follow the request: their email addresses.")
+            self._add("share_with", forms.CharField(label=_("Share with"), required=False, max_length=2000,
                                                     help_text=hint), "participants")  # fmt: skip
 
     def _add(self, name: str, field: forms.Field, kind: str) -> None:

@@ -7,6 +7,7 @@ Atlassian sends an anonymous customer to the gateway to sign in.
 """
 
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 
 from portal.errors import PortalError
 from tenants.models import JiraConnection, ServiceDesk, Tenant
@@ -20,8 +21,8 @@ JSM_PATHS = "/servicedesk/customer/"
 class JiraPortalUnknown(PortalError):
     status = 404
     reason = "jira_portal_unknown"
-    title = "This help center has moved to Jira"
-    advice = "Its address in Jira is not set up yet. Please contact the help desk by another channel."
+    title = _("This help center has moved to Jira")
+    advice = _("Its address in Jira is not set up yet. Please contact the help desk by another channel.")
 
 
 def jira_portal_url(*, tenant: Tenant, desk_id: str | None = None, requests: bool = False) -> str:

@@ -11,8 +11,10 @@ URL survives, whatever the converters get wrong.
 import re
 
 import nh3
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from sso_gateway.templatetags.gw_time import day, when
 
 TAGS = {"p", "br", "strong", "em", "u", "s", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h3", "h4", "h5"}
 TAGS |= {"h6", "hr", "span", "del", "sub", "sup", "table", "thead", "tbody", "tr", "th", "td"}
@@ -137,10 +139,46 @@ def _inline(text: str) -> str:
 
 
 # -- a request's field values (CustomerRequestFieldValueDTO.value)
+#: A Jira date-time field's value (`2026-12-10T14:30:00.000+0000`), a date field's (`2026-12-10`), a URL field's.
+JIRA_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})")
+JIRA_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+WEB_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def moment_html(value) -> SafeString | None:
+    """A date or date-time field (Jira's ISO text or JSM's DateDTO) in the customer's zone and language, or None."""
+    if isinstance(value, dict) and ("iso8601" in value or "epochMillis" in value or "jira" in value):
+        iso = str(value.get("iso8601") or value.get("jira") or "")
+        return day(iso) if iso and "T" not in iso else when(value)
+    text = str(value).strip() if isinstance(value, str) else ""
+    if JIRA_DATETIME.fullmatch(text):
+        return when(text)
+    if JIRA_DATE.fullmatch(text):
+        return day(text)
+    return None
+
+
+def typed_value_html(value) -> SafeString | None:
+    """A date, date-time or URL field's value as the customer should see it, or None for any other value.
+
+    Dates and date-times are formatted by `gw_time` (the customer's zone and language, the zone named), not as
+    Jira's renderer wrote them (its server's zone and language); a URL (http/https only: anything else stays
+    text) is a link with `rel="noopener noreferrer nofollow"`.
+    """
+    if (moment := moment_html(value)) is not None:
+        return moment
+    if isinstance(value, str) and WEB_URL.fullmatch(value.strip()):
+        url = value.strip()
+        return clean(format_html('<a href="{}" rel="{}">{}</a>', url, LINK_REL, url))
+    return None
+
+
 def field_value_html(value) -> SafeString:
-    """ADF documents, options ({id, value}), lists, dates and text: each shown as a customer expects."""
+    """ADF documents, options ({id, value}), lists, dates, links and text: each shown as a customer expects."""
     if isinstance(value, dict) and value.get("type") == "doc":
         return adf_to_html(value)
+    if (typed := typed_value_html(value)) is not None:
+        return typed
     if isinstance(value, dict):
         shown = str(value.get("value") or value.get("name") or value.get("displayName") or "")
         child = value.get("child")  # a cascading select: "Parent › Child"

@@ -11,6 +11,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from portal import access, jsm
 from portal.errors import RequestNotFound
 from providers.models import Customer
@@ -261,7 +263,7 @@ def public_comments(*, client: JiraClient, issue_key: str, service_account_email
             if match:
                 author, body, by_customer = match.group(1), body[match.end() :], True
                 body = FILE_REFERENCES.sub("", body).strip()  # the files are listed under the comment
-        shown.append(ShownComment(comment=comment, author=author or "Help desk", body=body, by_customer=by_customer))
+        shown.append(ShownComment(comment=comment, author=author or _("Help desk"), body=body, by_customer=by_customer))
     return shown
 
 

@@ -9,6 +9,8 @@ email finds (`providers.errors.JiraAccountRefused`) gets that error's page, and 
 import logging
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from portal.provisioning import customer_provision_now, provisioning_mark, provisioning_up_to_date
 from portal.tasks import provisioning_retry_queue
 from providers.errors import JiraAccountRefused
@@ -20,12 +22,12 @@ from tenants.models import JiraConnection, ServiceDesk
 
 logger = logging.getLogger(__name__)
 
-SETTING_UP = (
-    "We're setting up your access to {desk}. Jira is busy right now; we keep trying in the background. "
+SETTING_UP = gettext_lazy(
+    "We're setting up your access to %(desk)s. Jira is busy right now; we keep trying in the background. "
     "Please come back in a few minutes: nothing you did is lost."
 )
-NOT_POSSIBLE = (
-    "We could not set up your access to {desk}. The help desk team can see why in their admin; "
+NOT_POSSIBLE = gettext_lazy(
+    "We could not set up your access to %(desk)s. The help desk team can see why in their admin; "
     "please contact them or try again later."
 )
 
@@ -50,14 +52,14 @@ def customer_provision(*, customer: Customer, service_desk: ServiceDesk) -> Prov
         provisioning_mark(customer, Customer.Provisioning.RETRYING, f"Waiting for Jira: {exc}")
         if not already_queued:
             provisioning_retry_queue(customer_id=customer.pk, service_desk_id=service_desk.pk)
-        return ProvisionResult(ready=False, message=SETTING_UP.format(desk=service_desk.project_name))
+        return ProvisionResult(ready=False, message=SETTING_UP % {"desk": service_desk.project_name})
     except JiraAccountRefused as exc:
         provisioning_mark(customer, Customer.Provisioning.FAILED, f"Refused ({exc.reason}): {exc.detail}")
         raise
     except errors.JiraError as exc:
         logger.warning("Provisioning of customer %s in tenant %s failed: %s", customer.pk, customer.tenant_id, exc)
         provisioning_mark(customer, Customer.Provisioning.FAILED, str(exc))
-        return ProvisionResult(ready=False, message=NOT_POSSIBLE.format(desk=service_desk.project_name))
+        return ProvisionResult(ready=False, message=NOT_POSSIBLE % {"desk": service_desk.project_name})
     return ProvisionResult(ready=True)
 
 

@@ -9,6 +9,8 @@ this customer's (selectors.request_for_customer).
 """
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal import sharing
 from portal.errors import NotProvisioned
@@ -20,7 +22,9 @@ from tenants.jira.types import CustomerRequest
 from tenants.models import ServiceDesk
 
 COMMENT_MAX = 32767
-SHARE_REFUSED = (
+#: The attribution line a customer's comment is posted with (`*Name* (via the help center):`) stays English on
+#: purpose, whatever the customer's language: agents read it in Jira, and `selectors.ATTRIBUTION` reads it back.
+SHARE_REFUSED = gettext_lazy(
     "This request can be shared only with other customers of this help desk who may see it (check the addresses), "
     "a few at a time."
 )
@@ -62,7 +66,8 @@ def request_raise(
             participants=participants,
         )
     except errors.JiraRequestRejected as exc:
-        form.add_error(None, forms.ValidationError(f"The help desk did not accept the request: {exc.message}"))
+        refused = _("The help desk did not accept the request: %(reason)s") % {"reason": exc.message}
+        form.add_error(None, forms.ValidationError(refused))
         return None
 
 
@@ -74,7 +79,7 @@ def _users(*, client: JiraClient, desk: ServiceDesk, form: RequestForm) -> dict:
         found = {email: sharing.desk_customer(client=client, desk=desk, email=email) for email in wanted}
         missing = [email for email, user in found.items() if user is None]
         if missing:
-            form.add_error(name, f"No customer of this help desk has the address {missing[0]}.")
+            form.add_error(name, _("No customer of this help desk has the address %(email)s.") % {"email": missing[0]})
             continue
         ids = [{"accountId": user.account_id} for user in found.values()]
         values[name] = ids if form.kinds[name] == "users" else ids[0]
@@ -110,9 +115,9 @@ def _upload(*, client: JiraClient, desk: ServiceDesk, form: RequestForm) -> list
 def request_comment_add(*, client: JiraClient, request: CustomerRequest, customer: Customer, body: str) -> None:
     text = (body or "").strip()
     if not text:
-        raise ValueError("Write something before sending.")
+        raise ValueError(_("Write something before sending."))
     if len(text) > COMMENT_MAX:
-        raise ValueError(f"A comment may be at most {COMMENT_MAX} characters long.")
+        raise ValueError(_("A comment may be at most %(max)d characters long.") % {"max": COMMENT_MAX})
     client.comment_create(request.issue_key, body=f"*{customer_name(customer)}* (via the help center):\n\n{text}")
 
 
@@ -143,7 +148,7 @@ def request_transition(
     """Perform a customer transition offered by JSM (GET .../transition); returns its name."""
     offered = {t.id: t.name for t in client.customer_transitions(request.issue_key)}
     if transition_id not in offered:
-        raise ValueError("This action is no longer available for the request.")
+        raise ValueError(_("This action is no longer available for the request."))
     text = comment.strip()[:COMMENT_MAX]
     if text:
         text = f"*{customer_name(customer)}* (via the help center):\n\n{text}"
@@ -158,14 +163,14 @@ def request_participant_remove(
     when JSM offers `removeParticipant`. Returns the removed participant's name; `ValueError` says why not."""
     names = dict(participants)
     if account_id not in names:
-        raise ValueError("This person is no longer on the request.")
+        raise ValueError(_("This person is no longer on the request."))
     mine = customer.jira_account_id
     if mine != request.reporter_account_id and account_id != mine:
-        raise ValueError("Only the person who raised the request can remove others from it.")
+        raise ValueError(_("Only the person who raised the request can remove others from it."))
     if "removeParticipant" not in request.actions:
-        raise ValueError("The help desk does not let participants be removed from this request.")
+        raise ValueError(_("The help desk does not let participants be removed from this request."))
     client.request_participants_remove(request.issue_key, [account_id])
-    return "You" if account_id == mine else (names[account_id] or "The participant")
+    return "You" if account_id == mine else (names[account_id] or _("The participant"))
 
 
 def request_files_add(
@@ -175,7 +180,7 @@ def request_files_add(
     call with the comment (POST request/{key}/attachment, `additionalComment`), which carries the customer's
     attribution line like every comment the gateway posts."""
     if "addAttachment" not in request.actions and request.actions:
-        raise ValueError("The help desk does not accept files on this request any more.")
+        raise ValueError(_("The help desk does not accept files on this request any more."))
     text = (comment or "").strip()[:COMMENT_MAX]
     temporary_ids = []
     for upload in files:

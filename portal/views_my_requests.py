@@ -8,6 +8,7 @@ Reads are in selectors.py (the JQL names the customer: the service account is an
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from portal import access, jsm, selectors
@@ -17,11 +18,11 @@ from portal.views_requests import no_store, signed_in
 from tenants import services
 
 OWNERSHIP_LABELS = {
-    "all": "All my requests",
-    "reporter": "Created by me",
-    "participant": "Where I'm a participant",
-    "organization": "Shared with my organizations",
-    "approval": "Awaiting my approval",
+    "all": _("All my requests"),
+    "reporter": _("Created by me"),
+    "participant": _("Where I'm a participant"),
+    "organization": _("Shared with my organizations"),
+    "approval": _("Awaiting my approval"),
 }
 
 

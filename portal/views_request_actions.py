@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import selectors, services_requests
@@ -48,10 +49,10 @@ def participant_remove(request, tenant, customer, client, view):
     except ValueError as exc:
         messages.error(request, str(exc))
     except jira_errors.JiraRequestRejected as exc:
-        messages.error(request, f"The help desk did not remove them: {exc.message}")
+        messages.error(request, _("The help desk did not remove them: %(reason)s") % {"reason": exc.message})
     else:
-        messages.success(request, f"{name} will no longer see this request." if name != "You" else
-                         "You are no longer on this request.")  # fmt: skip
+        messages.success(request, _("%(name)s will no longer see this request.") % {"name": name} if name != "You" else
+                         _("You are no longer on this request."))  # fmt: skip
         if name == "You":
             return _back_to_list(tenant)
     return back_to_request(tenant, view.request.issue_key)
@@ -74,7 +75,8 @@ def files_add(request, tenant, customer, client, view):
         )
     except (forms.ValidationError, ValueError, jira_errors.JiraRequestRejected, jira_errors.JiraTransientError) as exc:
         return _files_refused(request, tenant, view, comment, exc)
-    messages.success(request, "Your files were added." if not comment.strip() else "Your comment and files were added.")
+    added = _("Your files were added.") if not comment.strip() else _("Your comment and files were added.")
+    messages.success(request, added)
     return back_to_request(tenant, view.request.issue_key)
 
 
@@ -84,9 +86,9 @@ def _files_refused(request, tenant, view, comment, exc):
     elif isinstance(exc, ValueError):
         message = str(exc)
     elif isinstance(exc, jira_errors.JiraRequestRejected):
-        message = f"The help desk did not accept the files: {exc.message}"
+        message = _("The help desk did not accept the files: %(reason)s") % {"reason": exc.message}
     else:
-        message = "The help desk is not answering right now; nothing was added. Choose the files again in a minute."
+        message = _("The help desk is not answering right now; nothing was added. Choose the files again in a minute.")
     request.session[draft_key(tenant, view.request.issue_key)] = comment[:32767]
     messages.error(request, message)
     return back_to_request(tenant, view.request.issue_key)

@@ -14,6 +14,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import access, jsm, selectors, services_requests, sharing
@@ -71,7 +73,8 @@ def create(request, *, tenant_slug, desk_id, request_type_id):
             tenant=tenant, desk=desk, customer=customer, request_type=request_type, form=form
         )
         if created is not None:
-            messages.success(request, f"Your request {created.issue_key} was sent to {desk.project_name}.")
+            sent = _("Your request %(key)s was sent to %(desk)s.")
+            messages.success(request, sent % {"key": created.issue_key, "desk": desk.project_name})
             return redirect("portal:request", tenant_slug=tenant.slug, issue_key=created.issue_key)
     context = {
         "tenant": tenant,
@@ -104,8 +107,8 @@ def _raise_keeping_input(*, tenant, desk, customer, request_type, form):
         )
     except jira_errors.JiraTransientError:
         form.jira_down = True
-        form.add_error(None, "The help desk is not answering right now, so your request was not sent yet. "
-                       "Everything you typed is still here: wait a minute and press Send again.")  # fmt: skip
+        form.add_error(None, _("The help desk is not answering right now, so your request was not sent yet. "
+                               "Everything you typed is still here: wait a minute and press Send again."))  # fmt: skip
         return None
 
 
@@ -187,17 +190,18 @@ def comment(request, tenant, customer, client, view):
         messages.error(request, str(exc))
     except jira_errors.JiraRequestRejected as exc:  # Jira's own refusal (400): its message, the draft kept
         request.session[draft_key(tenant, view.request.issue_key)] = request.POST.get("body", "")[:32767]
-        messages.error(request, f"The help desk did not accept the comment: {exc.message} It is kept below.")
+        refused = _("The help desk did not accept the comment: %(reason)s It is kept below.")
+        messages.error(request, refused % {"reason": exc.message})
     except jira_errors.JiraTransientError:
         request.session[draft_key(tenant, view.request.issue_key)] = request.POST.get("body", "")[:32767]
-        messages.error(request, "The help desk is not answering right now; your comment was not sent. It is kept "
-                       "below: send it again in a minute.")  # fmt: skip
+        messages.error(request, _("The help desk is not answering right now; your comment was not sent. It is kept "
+                                  "below: send it again in a minute."))  # fmt: skip
     else:
-        messages.success(request, "Your comment was added.")
+        messages.success(request, _("Your comment was added."))
     return back_to_request(tenant, view.request.issue_key)
 
 
-SHARE_REFUSED = (
+SHARE_REFUSED = gettext_lazy(
     "This request was not shared. You can share it with other customers of this help desk who are not on it "
     "yet (check the address), a few at a time."
 )
@@ -221,7 +225,7 @@ def participant(request, tenant, customer, client, view):
         logger.info("Share of %s by customer %s refused: %s", view.request.issue_key, customer.pk, exc)
         messages.error(request, SHARE_REFUSED)
     else:
-        messages.success(request, f"{name} can now see and follow this request.")
+        messages.success(request, _("%(name)s can now see and follow this request.") % {"name": name})
     return back_to_request(tenant, view.request.issue_key)
 
 
@@ -230,7 +234,7 @@ def participant(request, tenant, customer, client, view):
 @own_request
 def transition(request, tenant, customer, client, view):
     if not view.party:
-        messages.error(request, "Only the people on this request can change its status.")
+        messages.error(request, _("Only the people on this request can change its status."))
         return back_to_request(tenant, view.request.issue_key)
     try:
         name = services_requests.request_transition(
@@ -244,9 +248,10 @@ def transition(request, tenant, customer, client, view):
         messages.error(request, str(exc))
     except jira_errors.JiraRequestRejected as exc:
         request.session[draft_key(tenant, view.request.issue_key)] = request.POST.get("comment", "")[:32767]
-        messages.error(request, f"The help desk did not make this change: {exc.message} Your note is kept below.")
+        refused = _("The help desk did not make this change: %(reason)s Your note is kept below.")
+        messages.error(request, refused % {"reason": exc.message})
     else:
-        messages.success(request, f"You chose “{name}”. The request’s status is updated below.")
+        messages.success(request, _("You chose “%(name)s”. The request’s status is updated below.") % {"name": name})
     return back_to_request(tenant, view.request.issue_key)
 
 

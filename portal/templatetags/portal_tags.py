@@ -1,10 +1,12 @@
-"""Template helpers of the portal: rich text through the sanitiser, dict lookups, Jira dates, the brand colour."""
+"""Template helpers of the portal: rich text through the sanitiser, dict lookups, field names, the brand colour.
+
+Times are shown by `sso_gateway.templatetags.gw_time` (`when`, `day`): in the customer's zone and language."""
 
 import re
-from datetime import datetime
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html_join
 
 from portal import rendering
 
@@ -37,15 +39,16 @@ def field_value(value):
 
 
 @register.filter
-def jira_date(value):
-    """Jira's ISO 8601 (`2024-01-02T10:00:00+0000` or with `.000`) as a datetime for the `date` filter."""
-    text = str(value or "").strip()
-    for pattern in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
-        try:
-            return datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-    return None
+def typed_value(value):
+    """A date, date-time or URL field's value formatted for the customer (rather than Jira's rendering), or ""."""
+    return rendering.typed_value_html(value) or ""
+
+
+@register.filter
+def quoted_names(fields):
+    """Fields' names for a sentence: “Asset”, “Location” (escaped; the sentence around them is translated)."""
+    names = ((getattr(field, "name", "") or getattr(field, "field_id", ""),) for field in fields or ())
+    return format_html_join(", ", "“{}”", names)
 
 
 @register.simple_tag(takes_context=True)

@@ -158,6 +158,8 @@ def _own_tenant_on_the_demo_jira(base: str, password: str, output: str) -> str:
     admin = _admin_session(base, password)
     add = admin.get(f"{base}/admin/tenants/tenant/add/", timeout=30)
     fields = {**_form_fields(add.text), "name": "Second Co", "slug": "second", "is_active": "on", "_save": "Save"}
+    # What the form's selects and the time-zone box hold when the admin changes nothing.
+    fields.update(portal_mode="hosted", default_language="en", default_time_zone="UTC")
     assert admin.post(add.url, data=fields, timeout=30).status_code == 200
     form = admin.get(f"{base}/admin/tenants/jiraconnection/add/", timeout=30)
     tenant_pk = re.search(r'<option value="(\d+)">Second Co</option>', form.text).group(1)
