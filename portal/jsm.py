@@ -4,13 +4,16 @@ Request types, their groups and each type's field metadata change rarely and are
 customer of a desk, so they are cached per tenant and desk for `GATEWAY_JIRA_METADATA_TTL` seconds
 (default 300): the portal page and the create form cost no Jira call while the cache is warm. The
 key carries the Jira connection's id and last change, so a re-pointed connection never serves an
-old site's metadata.
+old site's metadata. Request types and fields are asked for in the customer's language (Accept-Language:
+JSM answers translated names), so their keys carry the language too: one customer's German names never
+show on another's English page.
 """
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from providers.models import Customer
 from tenants import services
@@ -41,8 +44,15 @@ class Catalogue:
 
 
 def client_for(*, tenant: Tenant) -> JiraClient:
-    """The tenant's client with the interactive retry policy: a customer is waiting for the page."""
-    return services.jira_client(connection=services.jira_connection_of(tenant=tenant), retry=INTERACTIVE)
+    """The tenant's client with the interactive retry policy: a customer is waiting for the page. It asks in the
+    customer's language (the active one) for names JSM translates."""
+    connection = services.jira_connection_of(tenant=tenant)
+    return services.jira_client(connection=connection, retry=INTERACTIVE, language=language())
+
+
+def language() -> str:
+    """The customer's language as the page shows it (sso_gateway/locales.py activated it)."""
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def _ttl() -> int:
@@ -62,7 +72,7 @@ def catalogue(*, tenant: Tenant, desk: ServiceDesk) -> Catalogue:
     servicedesk/{id}/requesttype: "request types hidden in the portal (i.e. request types without groups
     ...)"). Restricted types stay in: `portal.access.request_types_visible` narrows it per customer.
     """
-    key = _key(tenant, "catalogue", desk.jira_id)
+    key = _key(tenant, "catalogue", language(), desk.jira_id)
     found = cache.get(key)
     if found is None:
         client = client_for(tenant=tenant)
@@ -79,7 +89,7 @@ def catalogue(*, tenant: Tenant, desk: ServiceDesk) -> Catalogue:
 
 
 def request_type_fields(*, tenant: Tenant, desk: ServiceDesk, request_type_id: str) -> list[RequestTypeField]:
-    key = _key(tenant, "fields", desk.jira_id, request_type_id)
+    key = _key(tenant, "fields", language(), desk.jira_id, request_type_id)
     found = cache.get(key)
     if found is None:
         found = client_for(tenant=tenant).request_type_fields(desk.jira_id, request_type_id)

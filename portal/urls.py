@@ -1,12 +1,13 @@
 from django.urls import path
 
-from portal import views, views_links, views_my_requests, views_request_actions, views_requests
+from portal import views, views_links, views_my_requests, views_request_actions, views_requests, views_search
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("account/", views.account, name="account"),
+    path("search/", views_search.search, name="search"),
     path("portal/<str:desk_id>/", views.desk, name="desk"),
     path("portal/<str:desk_id>/icons/<str:icon_id>.png", views.icon, name="icon"),
     path("portal/<str:desk_id>/create/<str:request_type_id>/", views_requests.create, name="create"),

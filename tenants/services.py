@@ -35,12 +35,13 @@ class NoJiraConnection(errors.JiraError):
     """The tenant has no Jira connection yet."""
 
 
-def jira_client(*, connection: JiraConnection, retry: RetryPolicy | None = None) -> JiraClient:
-    """The connection's client; for a scoped token, reads and stores the cloudId first if unknown."""
+def jira_client(*, connection: JiraConnection, retry: RetryPolicy | None = None, language: str = "") -> JiraClient:
+    """The connection's client; for a scoped token, reads and stores the cloudId first if unknown. `language`:
+    sent as Accept-Language (the portal's customer's language: JSM names request types and fields in it)."""
     if connection.auth_mode == JiraConnection.AuthMode.SCOPED and not connection.cloud_id:
         connection.cloud_id = fetch_cloud_id(connection.site_url)
         JiraConnection.objects.filter(pk=connection.pk).update(cloud_id=connection.cloud_id)
-    return JiraClient.for_connection(connection, retry=retry)
+    return JiraClient.for_connection(connection, retry=retry, language=language)
 
 
 def jira_connection_of(*, tenant: Tenant) -> JiraConnection:

@@ -38,7 +38,7 @@ def request_types(state, exchange, desk):
     wanted = exchange.query.get("restrictionStatus", "").upper()
     admin = _caller(state, exchange).admin
     types = [
-        state.request_type_dto(t)
+        state.request_type_dto(t, language=_language(exchange))
         for t in types
         if (not group or group in t["groupIds"])
         and (not wanted or t["restrictionStatus"] == wanted)
@@ -49,7 +49,42 @@ def request_types(state, exchange, desk):
 
 @route("GET", JSM + "/servicedesk/{desk}/requesttype/{type_id}")
 def request_type(state, exchange, desk, type_id):
-    return 200, state.request_type_dto(_request_type(state, _desk(state, desk)["id"], type_id)), {}
+    found = _request_type(state, _desk(state, desk)["id"], type_id)
+    return 200, state.request_type_dto(found, language=_language(exchange)), {}
+
+
+def _language(exchange) -> str:
+    return exchange.headers.get("Accept-Language", "")
+
+
+def _articles(state, exchange, desk_id: str | None) -> tuple[int, dict, dict]:
+    """GET knowledgebase/article (every desk) or servicedesk/{id}/knowledgebase/article: articles whose title or
+    excerpt holds the query (every word), paged; `highlight=true` marks the query in JSM's @@@hl@@@ syntax."""
+    if state.knowledge_base is None:  # the documented answers are 200, 400, 401, 403, 500: a refusal
+        raise _reply(403, "No knowledge base is linked to this service desk.")
+    query = (exchange.query.get("query") or "").strip()
+    if not query:
+        raise _reply(400, "The query parameter is required.")
+    words = query.lower().split()
+    found = [
+        a
+        for a in state.knowledge_base
+        if (desk_id is None or not a["desk_ids"] or desk_id in a["desk_ids"])
+        and all(w in (a["title"] + " " + a["excerpt"]).lower() for w in words)
+    ]
+    highlight = query if exchange.query.get("highlight", "false").lower() == "true" and len(words) == 1 else ""
+    values = [state.article_dto(a, highlight_term=highlight) for a in found]
+    return 200, state.page(values, exchange.query, exchange.path), {}
+
+
+@route("GET", JSM + "/knowledgebase/article")
+def articles(state, exchange):
+    return _articles(state, exchange, None)
+
+
+@route("GET", JSM + "/servicedesk/{desk}/knowledgebase/article")
+def desk_articles(state, exchange, desk):
+    return _articles(state, exchange, _desk(state, desk)["id"])
 
 
 @route("GET", JSM + "/servicedesk/{desk}/requesttype/{type_id}/field")

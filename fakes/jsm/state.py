@@ -90,6 +90,29 @@ DEFAULT_FIELDS = [
 ]
 
 
+#: German names of the demo's (and the tests') request types, answered for `Accept-Language: de`.
+GERMAN = {
+    name: {"de": {"name": german, "description": f"Anfragen: {german}"}}
+    for name, german in {
+        "New laptop": "Neuer Laptop",
+        "Something is broken": "Etwas ist kaputt",
+        "Ask HR a question": "Eine Frage an die Personalabteilung",
+        "Update my details": "Meine Daten aktualisieren",
+        "Book a meeting room": "Besprechungsraum buchen",
+        "Get help": "Hilfe erhalten",
+        "Ask a question": "Eine Frage stellen",
+        "Request hardware": "Hardware anfordern",
+    }.items()
+}
+
+#: The articles every fake site's knowledge base starts with.
+SEED_ARTICLES = (
+    ("Reset your password", "Forgot your password? Use the reset link on the sign-in page to choose a new one."),
+    ("Connect to the office Wi-Fi", "Choose the network named Office and sign in with your work account."),
+    ("Set up the VPN", "Install the VPN client, then connect with your work account before opening intranet pages."),
+)
+
+
 class State:
     """Everything the fake site knows. All mutation happens under `lock` (the server is threaded)."""
 
@@ -122,6 +145,11 @@ class State:
             "DONE": [{"id": "901", "name": "Reopen request", "to": "Waiting for support", "category": "NEW"}],
         }
         self._ids = itertools.count(1)
+        #: The site's knowledge base (GET knowledgebase/article): articles, each linked to desks (empty: every
+        #: desk). `knowledge_base = None`: the site has none (the endpoints answer 403, the documented refusal).
+        self.knowledge_base: list[dict] | None = []
+        for title, excerpt in SEED_ARTICLES:
+            self.add_article(title=title, excerpt=excerpt)
 
     def next_id(self) -> str:
         return str(next(self._ids))
@@ -179,8 +207,11 @@ class State:
         group: str | None = "General",
         icon: str | None = None,
         restricted: bool = False,
+        translations: dict | None = None,
     ) -> dict:
-        """`icon`: a colour like "#0b5cad" gives the type an icon (served as a PNG of that colour).
+        """`translations`: {"de": {"name": ..., "description": ...}} answered for `Accept-Language: de...`
+        (the demo's names have German ones built in).
+        `icon`: a colour like "#0b5cad" gives the type an icon (served as a PNG of that colour).
         `group=None`: in no request type group (JSM's portal hides it). `restricted`: restrictionStatus
         RESTRICTED (JSM lists it to administrators only)."""
         group_ids = [self._group_id(desk_id, group)] if group is not None else []
@@ -196,6 +227,9 @@ class State:
             "restrictionStatus": "RESTRICTED" if restricted else "OPEN",
             "fields": fields if fields is not None else [dict(f) for f in DEFAULT_FIELDS],
         }
+        names = {**GERMAN.get(name, {}), **(translations or {})}
+        if names:
+            request_type["translations"] = names
         if icon:
             icon_id = str(10500 + len(self.icons))
             self.icons[icon_id] = solid_png(icon)
@@ -326,8 +360,39 @@ class State:
         link = f"{self.base_url}/rest/servicedeskapi/organization/{org['id']}"
         return {"id": org["id"], "name": org["name"], "_links": {"self": link}}
 
-    def request_type_dto(self, request_type: dict) -> dict:
-        dto = {k: v for k, v in request_type.items() if k != "fields"}
+    def add_article(self, *, title: str, excerpt: str, desk_ids: tuple[str, ...] = ()) -> dict:
+        """A Confluence page of the site's knowledge base (`desk_ids`: the desks it is linked to; none: all)."""
+        if self.knowledge_base is None:
+            self.knowledge_base = []
+        page_id = str(8786000 + len(self.knowledge_base))
+        article = {"title": title, "excerpt": excerpt, "pageId": page_id, "spaceKey": "KB", "desk_ids": desk_ids}
+        self.knowledge_base.append(article)
+        return article
+
+    def article_dto(self, article: dict, *, highlight_term: str = "") -> dict:
+        """ArticleDTO: title, excerpt (with JSM's @@@hl@@@ marks when asked), source, content.iframeSrc."""
+
+        def marked(text: str) -> str:
+            if not highlight_term:
+                return text
+            return re.sub(
+                re.escape(highlight_term), lambda m: f"@@@hl@@@{m.group(0)}@@@endhl@@@", text, flags=re.IGNORECASE
+            )
+
+        return {
+            "title": marked(article["title"]),
+            "excerpt": marked(article["excerpt"]),
+            "source": {"type": "confluence", "pageId": article["pageId"], "spaceKey": article["spaceKey"]},
+            "content": {
+                "iframeSrc": f"{self.base_url}/rest/servicedeskapi/knowledgebase/article/view/{article['pageId']}"
+            },
+        }
+
+    def request_type_dto(self, request_type: dict, *, language: str = "") -> dict:
+        """`language`: the caller's Accept-Language; a type with a name in that language answers with it."""
+        translated = (request_type.get("translations") or {}).get(language.split(",")[0].split("-")[0].strip().lower())
+        dto = {k: v for k, v in request_type.items() if k not in ("fields", "translations")}
+        dto.update(translated or {})
         dto["_links"] = {"self": f"{self.base_url}/rest/servicedeskapi/servicedesk/{request_type['serviceDeskId']}"}
         return dto
 

@@ -23,6 +23,7 @@ from tenants.jira.transport import (
 )
 from tenants.jira.types import (
     Approval,
+    Article,
     Attachment,
     Comment,
     CustomerRequest,
@@ -170,6 +171,15 @@ class JiraClient(Transport):
     def request_type_fields(self, service_desk_id: str, request_type_id: str) -> list[RequestTypeField]:
         path = f"{JSM}/servicedesk/{quote(service_desk_id)}/requesttype/{quote(request_type_id)}/field"
         return [RequestTypeField.from_api(f) for f in self.get(path).get("requestTypeFields", [])]
+
+    def knowledge_base_articles(self, query: str, *, service_desk_id: str = "", limit: int = 10) -> list[Article]:
+        """GET knowledgebase/article (every desk) or servicedesk/{id}/knowledgebase/article: the first page of the
+        articles matching `query`, titles and excerpts highlighted (`@@@hl@@@term@@@endhl@@@`). A site without a
+        knowledge base answers 404 or 403 (JiraNotFound / JiraNotAdministrator): the caller decides."""
+        path = f"{JSM}/servicedesk/{quote(service_desk_id)}/knowledgebase/article" if service_desk_id else None
+        params = {"query": query, "highlight": "true", "start": 0, "limit": limit}
+        data = self.request("GET", path or f"{JSM}/knowledgebase/article", params=params).json()
+        return [Article.from_api(a) for a in (data.get("values") or [])[:limit] if isinstance(a, dict)]
 
     def request_create(
         self,

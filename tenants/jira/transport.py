@@ -97,6 +97,7 @@ class Transport:
         scoped: bool = False,
         retry: RetryPolicy | None = None,
         timeout=None,
+        language: str = "",
     ):
         self.base_url = base_url.rstrip("/")
         self.email = email
@@ -104,13 +105,22 @@ class Transport:
         self.retry = retry or RetryPolicy(max_retries=settings.GATEWAY_JIRA_MAX_RETRIES)
         self.timeout = timeout or settings.GATEWAY_HTTP_TIMEOUT
         self.auth = (email, str(api_token))  # sent with each request, never stored on the shared session
+        #: The customer's language, sent as Accept-Language: JSM answers request type and field names in it.
+        self.language = language
 
     @classmethod
-    def for_connection(cls, connection, *, retry: RetryPolicy | None = None) -> Self:
+    def for_connection(cls, connection, *, retry: RetryPolicy | None = None, language: str = "") -> Self:
         """Needs `connection.cloud_id` for a scoped token (services resolve it first)."""
         scoped = connection.auth_mode == "scoped"
         base = scoped_base_url(connection.cloud_id) if scoped else connection.site_url
-        return cls(base_url=base, email=connection.email, api_token=connection.api_token, scoped=scoped, retry=retry)
+        return cls(
+            base_url=base,
+            email=connection.email,
+            api_token=connection.api_token,
+            scoped=scoped,
+            retry=retry,
+            language=language,
+        )
 
     @property
     def session(self) -> requests.Session:
@@ -137,6 +147,8 @@ class Transport:
             raise _failed(exc, urlsplit(self.base_url).netloc) from None
 
     def _call(self, params, json, headers, files) -> dict:
+        if self.language and not any(k.lower() == "accept-language" for k in headers or {}):
+            headers = {**(headers or {}), "Accept-Language": self.language}
         return {
             "auth": self.auth,
             "timeout": self.timeout,

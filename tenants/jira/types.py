@@ -99,6 +99,33 @@ class RequestType:
 
 
 @dataclass(frozen=True)
+class Article:
+    """JSM `ArticleDTO` (a knowledge-base article found by a search): `excerpt` as JSM sent it (with
+    `@@@hl@@@...@@@endhl@@@` highlight marks when asked for), `source` its Confluence page (`pageId`, `spaceKey`,
+    and whatever else the site adds), `iframe_url` the article's body (content.iframeSrc)."""
+
+    title: str
+    excerpt: str = ""
+    page_id: str = ""
+    space_key: str = ""
+    source_url: str = ""
+    iframe_url: str = ""
+
+    @classmethod
+    def from_api(cls, data: dict) -> "Article":
+        source = data.get("source") if isinstance(data.get("source"), dict) else {}
+        content = data.get("content") if isinstance(data.get("content"), dict) else {}
+        return cls(
+            title=str(data.get("title") or ""),
+            excerpt=str(data.get("excerpt") or ""),
+            page_id=str(source.get("pageId") or ""),
+            space_key=str(source.get("spaceKey") or ""),
+            source_url=str(source.get("url") or source.get("pageUrl") or ""),
+            iframe_url=str(content.get("iframeSrc") or ""),
+        )
+
+
+@dataclass(frozen=True)
 class RequestTypeField:
     """JSM `RequestTypeFieldDTO`: what the create-request form is built from."""
 

@@ -193,3 +193,39 @@ def test_the_scoped_prefix_serves_the_same_documented_shapes(tenant, fake_jsm):
 )
 def test_the_validator_catches_what_does_not_follow_the_documents(exchange):
     assert problems(exchange)
+
+
+def test_the_knowledge_base_search_follows_the_openapi_document(tenant, jira, fake_jsm):
+    """GET knowledgebase/article and servicedesk/{id}/knowledgebase/article: the client's query (query,
+    highlight, start, limit) and the fake's ArticleDTO pages (title, excerpt, source, content), and a site
+    without a knowledge base's 403 in the documented error shape."""
+    fake_jsm.state.add_service_desk(name="IT", key="IT", desk_id="1")
+    fake_jsm.state.add_article(title="Printer jams", excerpt="Open tray 2 and pull the paper out.", desk_ids=("1",))
+    client = services.jira_client(connection=jira)
+    across = client.knowledge_base_articles("password")
+    assert [a.title for a in across] == ["Reset your @@@hl@@@password@@@endhl@@@"]
+    assert across[0].page_id and across[0].space_key == "KB" and across[0].iframe_url.startswith("http")
+    assert [a.title for a in client.knowledge_base_articles("tray", service_desk_id="1")] == ["Printer jams"]
+    assert client.knowledge_base_articles("nothing like this", service_desk_id="1") == []
+    fake_jsm.state.knowledge_base = None
+    with pytest.raises(errors.JiraNotAdministrator):  # 403: the documented refusal
+        client.knowledge_base_articles("password", service_desk_id="1")
+    exchanges = [e for e in fake_jsm.log if "knowledgebase" in e.path]
+    assert {e.status for e in exchanges} == {200, 403} and len(exchanges) == 4
+    assert [p for e in exchanges for p in problems(e)] == []
+
+
+def test_a_wrong_article_shape_is_caught():
+    bad = {"values": [{"title": "x", "source": {"type": "sharepoint"}, "url": "http://x"}], "size": 1}
+    assert problems(
+        Exchange(
+            "GET",
+            "/rest/servicedeskapi/knowledgebase/article",
+            {"query": "x", "highlight": "true"},
+            {},
+            None,
+            200,
+            {},
+            bad,
+        )
+    )
