@@ -13,6 +13,7 @@ Both cookies are plain preferences, not secrets; a value the gateway does not kn
 
 import zoneinfo
 from functools import cache
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
@@ -73,7 +74,7 @@ class CustomerLocaleMiddleware:
         translation.activate(language or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
 
-        zone = request.COOKIES.get(TIME_ZONE_COOKIE, "")[:64]
+        zone = unquote(request.COOKIES.get(TIME_ZONE_COOKIE, "")[:80])  # "Asia%2FTokyo" as written by older scripts
         request.time_zone_chosen = time_zone_valid(zone)
         if request.time_zone_chosen:
             timezone.activate(zoneinfo.ZoneInfo(zone))
