@@ -87,7 +87,7 @@ def proceed(request, *, pending: Pending, is_passive: bool = False):
         message = "The customer is not signed in at the gateway, and the request was passive."
         return answer_failure(request, tenant=tenant, pending=pending, sub_status="NoPassive", message=message)
     continuation = reverse("native:resume", kwargs={"tenant_slug": tenant.slug}) + "?" + urlencode({"p": pending.key})
-    response = sign_in_redirect(request, tenant=tenant, next_path=continuation)
+    response = sign_in_redirect(request, tenant=tenant, next_path=continuation, reauth=pending.force_authn)
     response["Cache-Control"] = "no-store"
     pending_cookie.store(response, pending=pending, tenant_slug=tenant.slug, request=request)
     return response

@@ -21,7 +21,9 @@ from providers.oidc.transaction import Transaction
 from tenants.links import absolute
 
 
-def authorize_url(*, provider: IdentityProvider, metadata: discovery.Metadata, tx: Transaction) -> str:
+def authorize_url(
+    *, provider: IdentityProvider, metadata: discovery.Metadata, tx: Transaction, reauth: bool = False
+) -> str:
     params = {
         "response_type": "code",
         "client_id": provider.client_id,
@@ -32,14 +34,18 @@ def authorize_url(*, provider: IdentityProvider, metadata: discovery.Metadata, t
         "code_challenge": generate_code_challenge(tx.code_verifier, "S256"),
         "code_challenge_method": "S256",
     }
+    if reauth:  # OpenID Connect Core §3.1.2.1: authenticate again, whatever session the provider holds
+        params.update(prompt="login", max_age="0")
     endpoint = metadata.authorization_endpoint
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(params)}"
 
 
-def sign_in_start(*, request, provider: IdentityProvider, next_path: str, test: bool = False) -> HttpResponseRedirect:
+def sign_in_start(
+    *, request, provider: IdentityProvider, next_path: str, test: bool = False, reauth: bool = False
+) -> HttpResponseRedirect:
     metadata = discovery.metadata_get(provider=provider)
     tx = Transaction(tenant_id=provider.tenant_id, provider_id=provider.pk, next_path=next_path, test=test)
-    response = HttpResponseRedirect(authorize_url(provider=provider, metadata=metadata, tx=tx))
+    response = HttpResponseRedirect(authorize_url(provider=provider, metadata=metadata, tx=tx, reauth=reauth))
     response["Cache-Control"] = "no-store"
     transaction.store(response, transaction=tx, tenant_slug=provider.tenant.slug, request=request)
     return response

@@ -24,8 +24,13 @@ from providers.sessions import customer_get, customer_login, customer_logout
 from tenants.models import Tenant
 
 
-def login_url(provider: IdentityProvider, next_path: str) -> str:
-    return f"{provider.login_path()}?{urlencode({'next': next_path})}"
+def login_url(provider: IdentityProvider, next_path: str, *, reauth: bool = False) -> str:
+    return f"{provider.login_path()}?{urlencode({'next': next_path, **({'reauth': '1'} if reauth else {})})}"
+
+
+def reauth_asked(request) -> bool:
+    """`?reauth=1`: the customer must sign in again at the provider, not ride its session (native mode's ForceAuthn)."""
+    return request.GET.get("reauth") == "1"
 
 
 @require_GET
@@ -36,10 +41,18 @@ def choose(request, *, tenant_slug):
     next_path = safe_next(request.GET.get("next"), tenant_slug=tenant_slug)
     email = request.GET.get("email", "").strip()[:254]
     provider, providers = provider_pick(tenant=tenant, idp=request.GET.get("idp", ""), email=email)
+    reauth = reauth_asked(request)
     if provider is not None:
-        return _start(request, provider=provider, next_path=next_path)
-    choices = [(candidate, login_url(candidate, next_path)) for candidate in providers]
-    context = {"tenant": tenant, "choices": choices, "email": email, "next": next_path, "no_match": bool(email)}
+        return _start(request, provider=provider, next_path=next_path, reauth=reauth)
+    choices = [(candidate, login_url(candidate, next_path, reauth=reauth)) for candidate in providers]
+    context = {
+        "tenant": tenant,
+        "choices": choices,
+        "email": email,
+        "next": next_path,
+        "reauth": reauth,
+        "no_match": bool(email),
+    }
     return render(request, "portal/choose.html", context)
 
 
@@ -48,10 +61,10 @@ def choose(request, *, tenant_slug):
 def login(request, *, tenant_slug, provider_slug):
     provider = provider_get_enabled(tenant=request.tenant, slug=provider_slug)
     next_path = safe_next(request.GET.get("next"), tenant_slug=tenant_slug)
-    return _start(request, provider=provider, next_path=next_path)
+    return _start(request, provider=provider, next_path=next_path, reauth=reauth_asked(request))
 
 
-def _start(request, *, provider: IdentityProvider, next_path: str) -> HttpResponseRedirect:
+def _start(request, *, provider: IdentityProvider, next_path: str, reauth: bool = False) -> HttpResponseRedirect:
     """Every sign-in start goes through here: counted by the rate limits, then straight to the provider.
 
     A SAML provider's start is its own view (providers/saml/views.py, reached by URL name so that this
@@ -59,9 +72,10 @@ def _start(request, *, provider: IdentityProvider, next_path: str) -> HttpRespon
     """
     if provider.is_saml:
         kwargs = {"tenant_slug": provider.tenant.slug, "provider_slug": provider.slug}
-        return redirect(f"{reverse('providers:saml_start', kwargs=kwargs)}?{urlencode({'next': next_path})}")
+        query = {"next": next_path, **({"reauth": "1"} if reauth else {})}
+        return redirect(f"{reverse('providers:saml_start', kwargs=kwargs)}?{urlencode(query)}")
     sign_in_throttle(request, tenant_slug=provider.tenant.slug, step="start")
-    return flow.sign_in_start(request=request, provider=provider, next_path=next_path)
+    return flow.sign_in_start(request=request, provider=provider, next_path=next_path, reauth=reauth)
 
 
 @require_GET
@@ -151,17 +165,19 @@ def _end_session_url(provider: IdentityProvider) -> str:
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode({'client_id': provider.client_id})}"
 
 
-def sign_in_redirect(request, *, tenant: Tenant, next_path: str) -> HttpResponseRedirect:
+def sign_in_redirect(request, *, tenant: Tenant, next_path: str, reauth: bool = False) -> HttpResponseRedirect:
     """Where a page that needs a signed-in customer sends an anonymous visitor.
 
     When one provider applies (the tenant has one, or the link's `?idp=` names one), the sign-in
     starts right here: the visitor goes from the substitute link straight to the provider, one
-    request instead of three. Otherwise to the choice page, keeping `?idp=`.
+    request instead of three. Otherwise to the choice page, keeping `?idp=`. `reauth`: the provider is asked
+    to authenticate the customer again (OIDC `prompt=login`, SAML `ForceAuthn`), whichever one is picked.
     """
     provider, _ = provider_pick(tenant=tenant, idp=request.GET.get("idp", "")[:50])
     if provider is not None:
-        return _start(request, provider=provider, next_path=safe_next(next_path, tenant_slug=tenant.slug))
-    query = {"next": next_path}
+        next_path = safe_next(next_path, tenant_slug=tenant.slug)
+        return _start(request, provider=provider, next_path=next_path, reauth=reauth)
+    query = {"next": next_path, **({"reauth": "1"} if reauth else {})}
     if request.GET.get("idp"):
         query["idp"] = request.GET["idp"][:50]
     return redirect(f"{reverse('providers:choose', kwargs={'tenant_slug': tenant.slug})}?{urlencode(query)}")

@@ -28,10 +28,13 @@ def metadata_of(provider: IdentityProvider) -> saml.IdpMetadata:
                                  reason="saml_metadata_invalid") from exc  # fmt: skip
 
 
-def sign_in_start(*, request, provider: IdentityProvider, next_path: str, test: bool = False) -> HttpResponseRedirect:
+def sign_in_start(
+    *, request, provider: IdentityProvider, next_path: str, test: bool = False, reauth: bool = False
+) -> HttpResponseRedirect:
     metadata_of(provider)
     tx = SamlTransaction.new(tenant_id=provider.tenant_id, provider_id=provider.pk, next_path=next_path, test=test)
-    redirect = HttpResponseRedirect(sp.redirect_url(provider=provider, request_id=tx.request_id))
+    url = sp.redirect_url(provider=provider, request_id=tx.request_id, force_authn=reauth)
+    redirect = HttpResponseRedirect(url)
     redirect["Cache-Control"] = "no-store"
     transaction.store(redirect, transaction=tx, tenant_slug=provider.tenant.slug, request=request)
     return redirect

@@ -27,7 +27,7 @@ def acs_url(provider: IdentityProvider) -> str:
     return absolute(provider.acs_path())
 
 
-def authn_request(*, provider: IdentityProvider, request_id: str, destination: str) -> bytes:
+def authn_request(*, provider: IdentityProvider, request_id: str, destination: str, force_authn: bool = False) -> bytes:
     """Core §3.4.1: who asks (Issuer), where the answer goes (ACS URL, HTTP-POST) and which NameID to send."""
     nsmap = {"samlp": saml.NS["samlp"], "saml": saml.NS["saml"]}
     request = etree.Element(
@@ -40,6 +40,8 @@ def authn_request(*, provider: IdentityProvider, request_id: str, destination: s
         AssertionConsumerServiceURL=acs_url(provider),
         ProtocolBinding=saml.BINDING_POST,
     )
+    if force_authn:  # Core §3.4.1: the provider must authenticate the customer directly, not reuse its session
+        request.set("ForceAuthn", "true")
     etree.SubElement(request, q("saml", "Issuer")).text = sp_entity_id(provider)
     policy = etree.SubElement(request, q("samlp", "NameIDPolicy"), AllowCreate="true")
     if provider.preset_config.name_id_format:
@@ -47,11 +49,11 @@ def authn_request(*, provider: IdentityProvider, request_id: str, destination: s
     return etree.tostring(request)
 
 
-def redirect_url(*, provider: IdentityProvider, request_id: str) -> str:
+def redirect_url(*, provider: IdentityProvider, request_id: str, force_authn: bool = False) -> str:
     """The HTTP-Redirect binding (Bindings §3.4): the deflated request, the request id as RelayState, and when
     requests are signed, SigAlg and Signature over exactly these encoded parameters (§3.4.4.1)."""
     destination = provider.saml_metadata().sso_url_redirect
-    xml = authn_request(provider=provider, request_id=request_id, destination=destination)
+    xml = authn_request(provider=provider, request_id=request_id, destination=destination, force_authn=force_authn)
     params = [("SAMLRequest", saml.encode_redirect(xml)), ("RelayState", request_id)]
     if provider.signs_requests:
         if not provider.sp_signing_key:

@@ -37,7 +37,8 @@ def start(request, *, tenant_slug, provider_slug):
     provider = _saml_provider(request, provider_slug, enabled=True)
     sign_in_throttle(request, tenant_slug=tenant_slug, step="start")
     next_path = safe_next(request.GET.get("next"), tenant_slug=tenant_slug)
-    return flow.sign_in_start(request=request, provider=provider, next_path=next_path)
+    reauth = request.GET.get("reauth") == "1"  # native mode's ForceAuthn, passed on
+    return flow.sign_in_start(request=request, provider=provider, next_path=next_path, reauth=reauth)
 
 
 @require_safe  # GET and HEAD: federation tools check metadata URLs with either

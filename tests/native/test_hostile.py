@@ -4,7 +4,7 @@ configured one. (Django's test client raises on a 500, so every case below also 
 import datetime as dt
 import zlib
 from base64 import b64encode
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.test import Client
@@ -187,6 +187,8 @@ def test_force_authn_needs_a_fresh_sign_in(config, customer):
     xml = authn_request_xml(issuer=config.sp_entity_id, acs_url=config.acs_url, ForceAuthn="true")
     start = client.get(f"{SSO}?{redirect_query(xml)}")
     assert start.status_code == 302 and start["Location"].startswith("https://idp.example/")
+    # The provider is asked to authenticate again too, not to ride its own session (OIDC Core §3.1.2.1).
+    assert {"prompt": ["login"], "max_age": ["0"]}.items() <= parse_qs(urlsplit(start["Location"]).query).items()
     key = next(name for name in start.cookies if name.startswith(pending.PREFIX))[len(pending.PREFIX) :]
     # The old session, without signing in again, is not enough.
     _no_answer(client.get(f"/acme/idp/saml/continue/?{urlencode({'p': key})}"), 400)

@@ -74,3 +74,15 @@ def test_a_tenant_without_providers_says_sign_in_is_not_set_up(tenant):
 def test_an_unknown_tenant_is_a_404_page_in_the_portal_look(db):
     response = Client().get("/nobody/login/")
     assert response.status_code == 404 and b"help center is not available" in response.content
+
+
+def test_a_fresh_sign_in_asked_for_is_carried_through_the_choice_to_the_provider(two):
+    """Native mode's ForceAuthn: `reauth=1` survives the choice page (links and the email form) and reaches the
+    provider as `prompt=login`; an ordinary sign-in asks for no such thing."""
+    html = Client().get("/acme/login/", {"next": "/acme/account/", "reauth": "1"}).content.decode()
+    assert "/acme/login/staff/?next=%2Facme%2Faccount%2F&amp;reauth=1" in html
+    assert '<input type="hidden" name="reauth" value="1">' in html
+    by_email = Client().get("/acme/login/", {"next": "/acme/account/", "reauth": "1", "email": "ada@acme.com"})
+    assert "prompt=login" in by_email["Location"]
+    ordinary = Client().get("/acme/login/staff/", {"next": "/acme/account/"})
+    assert "prompt=" not in ordinary["Location"]

@@ -42,3 +42,22 @@ def test_atlassian_signs_in_a_customer_of_the_tenants_saml_provider(tenant, saml
     assert action == atlassian.acs_url and fields["RelayState"] == "portal-1"
     name_id = saml_response_of(fields).find(".//saml:Assertion/saml:Subject/saml:NameID", saml.NS)
     assert saml.text_of(name_id) == "ada.lovelace@example.com"
+
+
+def test_force_authn_from_atlassian_is_passed_on_to_the_saml_provider(tenant, saml_idp):
+    connection = uuid.uuid4()
+    atlassian = AtlassianSaml.objects.create(
+        tenant=tenant, sp_entity_id=f"https://auth.atlassian.com/saml/{connection}",
+        acs_url=f"https://auth.atlassian.com/login/callback?connection=saml-{connection}",
+    )  # fmt: skip
+    Tenant.objects.filter(pk=tenant.pk).update(portal_mode=Tenant.PortalMode.ATLASSIAN)
+    client = Client()
+
+    def our_authn_request(**attributes):
+        request = authn_request_xml(issuer=atlassian.sp_entity_id, acs_url=atlassian.acs_url, **attributes)
+        sso = client.get(f"/acme/idp/saml/sso/?{redirect_query(request)}")
+        to_idp = client.get(local(sso["Location"]))
+        return saml.parse(saml.decode_redirect(parse_qs(urlsplit(to_idp["Location"]).query)["SAMLRequest"][0]))
+
+    assert our_authn_request(ForceAuthn="true").get("ForceAuthn") == "true"
+    assert our_authn_request().get("ForceAuthn") is None
