@@ -1,7 +1,7 @@
 """End to end: an Atlassian-shaped SAML service provider (node-saml, strict) signs a customer in through the
-gateway, whose upstream sign-in is panva's oidc-provider. The gateway runs in-process (Django's test
-client); the SP and panva are real HTTP servers on 127.0.0.1, and the browser's hops between them are made
-with requests sessions."""
+gateway, whose upstream sign-in is panva's oidc-provider (the last test: samlify, a SAML identity provider).
+The gateway runs in-process (Django's test client); the SP and the identity providers are real HTTP servers
+on 127.0.0.1, and the browser's hops between them are made with requests sessions."""
 
 from urllib.parse import urlsplit
 
@@ -10,8 +10,10 @@ import requests
 from django.test import Client
 
 from fakes.panva.driver import panva_sign_in
-from providers.models import LoginEvent
+from fakes.saml_idp.driver import saml_idp_sign_in
+from providers.models import IdentityProvider, LoginEvent
 from tests.factories import provider_at
+from tests.fixtures.saml_idp import saml_provider_at
 from tests.native.helpers import local, post_form_of
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +149,28 @@ def test_an_sp_that_trusts_another_certificate_refuses_the_assertion(tenant, pan
         assert refused.status_code == 403 and "signature" in refused.json()["error"].lower()
     finally:
         sp.stop()
+
+
+def test_a_customer_signs_in_at_atlassian_through_a_real_saml_provider(tenant, atlassian_sp_factory, saml_idp_factory):
+    """The upstream sign-in at samlify, the SAML issue's independent test IdP: Atlassian's SP -> the gateway's IdP
+    -> our AuthnRequest to samlify -> its signed response at our ACS -> a signed assertion the SP accepts."""
+    row = IdentityProvider(tenant=tenant, slug="corp", name="Corp SAML", preset="saml", email_domains="example.com")
+    provider = saml_provider_at(saml_idp_factory(provider=row), row)
+    sp = atlassian_sp_factory(tenant=tenant)
+    sp_http, client = requests.Session(), Client()
+
+    sso = client.get(local(_sp_start(sp_http, sp, relay=RELAY)))
+    assert sso.status_code == 302 and urlsplit(sso["Location"]).path == "/acme/saml/corp/start/", sso.content[:500]
+    to_idp = client.get(local(sso["Location"]))
+    acs_url, fields = saml_idp_sign_in(requests.Session(), to_idp["Location"], login="ada")
+    back = client.post(urlsplit(acs_url).path, fields)
+    assert back.status_code == 302 and back["Location"].startswith("/acme/idp/saml/continue/?p="), back.content[:500]
+    action, form = post_form_of(client.get(back["Location"]))
+    result = sp_http.post(action, data=form, timeout=10)
+
+    assert result.status_code == 200, result.text + sp.log()
+    profile = result.json()["profile"]
+    assert profile["nameID"] == "ada.lovelace@example.com"
+    assert profile[CLAIMS + "givenname"] == "Ada" and profile[CLAIMS + "surname"] == "Lovelace"
+    assertion_log = LoginEvent.objects.filter(detail__contains=sp.entity_id).get()
+    assert assertion_log.outcome == "success" and assertion_log.provider == provider
