@@ -6,16 +6,16 @@ then answers at once (it has nothing to load), so the caller may use it straight
 
 import json
 import os
-import shutil
-import signal
 import subprocess
-import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fakes import node
+
 HERE = Path(__file__).resolve().parent
-START_TIMEOUT = 30.0
+START_TIMEOUT = node.START_TIMEOUT
+PROBE = "@node-saml/node-saml"
 
 
 class AtlassianSpUnavailable(RuntimeError):
@@ -23,7 +23,7 @@ class AtlassianSpUnavailable(RuntimeError):
 
 
 @dataclass
-class AtlassianSp:
+class AtlassianSp(node.NodeProcess):
     entity_id: str
     acs_url: str
     port: int
@@ -38,51 +38,21 @@ class AtlassianSp:
     def login_url(self) -> str:
         return f"{self.origin}/login"
 
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        if self.process.stdout:
-            self.process.stdout.close()
-
 
 def ensure_node_modules() -> None:
     """`bin/test` runs `npm ci` already; this covers a bare `pytest` on a fresh checkout."""
-    if (HERE / "node_modules" / "@node-saml" / "node-saml").is_dir():
-        return
-    npm = shutil.which("npm")
-    if not npm:
-        raise AtlassianSpUnavailable("npm is not installed; bin/test installs it (Debian nodejs npm).")
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True, timeout=300)
+    node.ensure_node_modules(HERE, PROBE, AtlassianSpUnavailable)
 
 
 def start_atlassian_sp(
     *, idp_sso_url: str, idp_entity_id: str, idp_certificates: list[str], log_path: Path, connection: str = ""
 ) -> AtlassianSp:
     """Run `node server.js` trusting `idp_certificates` (PEM) for the IdP at `idp_sso_url`."""
-    node = shutil.which("node")
-    if not node:
-        raise AtlassianSpUnavailable("node is not installed; bin/test installs it (Debian nodejs).")
-    ensure_node_modules()
-    argv = [node, "server.js", "--port", "0", "--connection", connection or str(uuid.uuid4())]
-    argv += ["--idp-sso-url", idp_sso_url, "--idp-entity-id", idp_entity_id]
+    args = ["server.js", "--port", "0", "--connection", connection or str(uuid.uuid4())]
+    args += ["--idp-sso-url", idp_sso_url, "--idp-entity-id", idp_entity_id]
     env = {**os.environ, "ATLASSIAN_SP_IDP_CERTS": json.dumps(idp_certificates)}
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(argv, cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=log)  # noqa: SIM115
-    line: list[bytes] = []
-    reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(START_TIMEOUT)
-    if not line or not line[0]:
-        process.kill()
-        text = log_path.read_text(errors="replace") if log_path.exists() else ""
-        raise AtlassianSpUnavailable(f"the Atlassian-shaped SP did not start: {text[-2000:]}")
-    started = json.loads(line[0])
+    process, started = node.start_node(
+        HERE, args, env=env, log_path=log_path, probe=PROBE, error=AtlassianSpUnavailable,
+        name="the Atlassian-shaped SP", timeout=START_TIMEOUT,
+    )  # fmt: skip
     return AtlassianSp(started["entity_id"], started["acs_url"], started["port"], process, log_path)

@@ -8,25 +8,13 @@ and `iss`. It does not open that URL: give it to whichever client holds the gate
 test client (`client.get(path_and_query)`) or, with `live_server`, the same session.
 """
 
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from fakes.html_forms import Forms
+
 MAX_STEPS = 12
-
-
-class _Forms(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attrs.get("action", ""), "fields": {}})
-        elif tag == "input" and self.forms and attrs.get("name"):
-            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value") or ""
 
 
 def _origin(url: str) -> str:
@@ -52,7 +40,7 @@ def panva_sign_in(http: requests.Session, authorize_url: str, *, login: str, pas
 
 
 def _submit(http: requests.Session, page: requests.Response, *, login: str, password: str) -> requests.Response:
-    parser = _Forms()
+    parser = Forms()
     parser.feed(page.text)
     if not parser.forms:
         raise AssertionError(f"no form on the provider's page: {page.text[:500]}")

@@ -6,29 +6,17 @@ give them to whichever client holds the gateway's cookies (Django's test client:
 fields)`).
 """
 
-from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import requests
 
-
-class _Forms(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attrs.get("action", ""), "fields": {}})
-        elif tag == "input" and self.forms and attrs.get("name"):
-            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value") or ""
+from fakes.html_forms import Forms
 
 
 def _form(page: requests.Response) -> dict:
     if page.status_code != 200:
         raise AssertionError(f"the SAML IdP answered {page.status_code}: {page.text[:500]}")
-    parser = _Forms()
+    parser = Forms()
     parser.feed(page.text)
     if not parser.forms:
         raise AssertionError(f"no form on the SAML IdP's page: {page.text[:500]}")

@@ -7,18 +7,17 @@ gives the gateway's SP metadata as a file, which samlify imports as an IdP would
 
 import json
 import os
-import shutil
-import signal
 import subprocess
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 
+from fakes import node
+
 HERE = Path(__file__).resolve().parent
-START_TIMEOUT = 30.0
+START_TIMEOUT = node.START_TIMEOUT
+PROBE = "samlify"
 
 
 class SamlIdpUnavailable(RuntimeError):
@@ -26,7 +25,7 @@ class SamlIdpUnavailable(RuntimeError):
 
 
 @dataclass
-class SamlIdp:
+class SamlIdp(node.NodeProcess):
     base: str
     process: subprocess.Popen = field(repr=False)
     log_path: Path = field(repr=False)
@@ -42,29 +41,10 @@ class SamlIdp:
     def metadata(self) -> str:
         return requests.get(self.metadata_url, timeout=5).text
 
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        if self.process.stdout:
-            self.process.stdout.close()
-
 
 def ensure_node_modules() -> None:
     """`bin/test` runs `npm ci` already; this covers a bare `pytest` on a fresh checkout."""
-    if (HERE / "node_modules" / "samlify").is_dir():
-        return
-    npm = shutil.which("npm")
-    if not npm:
-        raise SamlIdpUnavailable("npm is not installed; bin/test installs it (Debian nodejs npm).")
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True, timeout=300)
+    node.ensure_node_modules(HERE, PROBE, SamlIdpUnavailable)
 
 
 def start_saml_idp(
@@ -72,46 +52,24 @@ def start_saml_idp(
     name_id_format: str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress", want_signed_requests: bool = False,
     encrypt: bool = False,
 ) -> SamlIdp:  # fmt: skip
-    node = shutil.which("node")
-    if not node:
-        raise SamlIdpUnavailable("node is not installed; bin/test installs it (Debian nodejs).")
-    ensure_node_modules()
+    node.find_node(SamlIdpUnavailable)  # before writing anything
     sp_file = log_path.with_suffix(".sp.xml")
     sp_file.write_bytes(sp_metadata)
-    argv = [node, "server.js", "--port", "0", "--sp-metadata", str(sp_file), "--sign", sign]
-    argv += ["--nameid-format", name_id_format] + (["--want-signed-requests"] if want_signed_requests else [])
-    argv += ["--encrypt"] if encrypt else []
+    args = ["server.js", "--port", "0", "--sp-metadata", str(sp_file), "--sign", sign]
+    args += ["--nameid-format", name_id_format] + (["--want-signed-requests"] if want_signed_requests else [])
+    args += ["--encrypt"] if encrypt else []
     env = {**os.environ, "SAML_IDP_KEY": key_pem, "SAML_IDP_CERT": cert_pem, "SAML_IDP_ACCOUNTS": json.dumps(accounts)}
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(argv, cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=log)  # noqa: SIM115
-    idp = SamlIdp("", process, log_path)
+    process, started = node.start_node(
+        HERE, args, env=env, log_path=log_path, probe=PROBE, error=SamlIdpUnavailable, name="the SAML IdP",
+        timeout=START_TIMEOUT,
+    )  # fmt: skip
+    idp = SamlIdp(started["base"], process, log_path)
     try:
-        idp.base = _read_base(process, idp)
-        _wait_for_metadata(idp)
+        node.wait_until_ok(
+            idp.metadata_url, process, log_path=log_path, failure="the SAML IdP's metadata did not answer",
+            error=SamlIdpUnavailable, timeout=START_TIMEOUT,
+        )  # fmt: skip
     except BaseException:
         idp.stop()
         raise
     return idp
-
-
-def _read_base(process: subprocess.Popen, idp: SamlIdp) -> str:
-    line: list[bytes] = []
-    reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(START_TIMEOUT)
-    if not line or not line[0]:
-        raise SamlIdpUnavailable(f"the SAML IdP did not start: {idp.log()[-2000:]}")
-    return json.loads(line[0])["base"]
-
-
-def _wait_for_metadata(idp: SamlIdp) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        try:
-            if requests.get(idp.metadata_url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline or idp.process.poll() is not None:
-            raise SamlIdpUnavailable(f"the SAML IdP's metadata did not answer: {idp.log()[-2000:]}")
-        time.sleep(0.1)

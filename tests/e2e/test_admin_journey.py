@@ -8,17 +8,15 @@ Screenshots go to test-artifacts/; the verify page (substitute links) also to do
 missing or GATEWAY_UPDATE_SCREENSHOTS=1.
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.e2e import screens
 from tests.factories import UserFactory
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "admin-journey"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 OPERATOR_PASSWORD = "journey-" + "operator-pw"
 
 
@@ -44,21 +42,8 @@ def operator_account(transactional_db):
     return UserFactory(username="operator", is_staff=True, is_superuser=True, password=OPERATOR_PASSWORD)
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        yield browser
-        browser.close()
-
-
-def shot(page, name: str) -> Path:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+def shot(page, name: str, *, docs_name: str | None = None) -> Path:
+    return screens.shot(page, name, folder=ARTIFACTS, docs_name=docs_name)
 
 
 def panva_sign_in(page, *, login: str) -> None:
@@ -165,11 +150,7 @@ def test_the_admin_journey_in_the_seed_guides_order(live_server, panva_provider,
     links = page.locator("#verified-desks code.gw-copy-value").all_text_contents()
     assert any("IT Help" in row for row in rows) and any("HR Questions" in row for row in rows)
     assert sorted(links) == [f"{base}/acme/portal/{desk_id}/" for desk_id in sorted(jira_site.state.service_desks)]
-    readme_shot = REPO / "docs" / "screenshots" / "admin-substitute-links.png"
-    if os.environ.get("GATEWAY_UPDATE_SCREENSHOTS") or not readme_shot.exists():  # else the tree changes every run
-        shutil.copy(shot(page, "4-verified-substitute-links"), readme_shot)
-    else:
-        shot(page, "4-verified-substitute-links")
+    shot(page, "4-verified-substitute-links", docs_name="admin-substitute-links")
 
     page.goto(f"{base}/admin/tenants/servicedesk/")
     assert sorted(page.locator("td.field-substitute_link code").all_text_contents()) == sorted(links)

@@ -12,7 +12,6 @@ from tenants.models import ServiceDesk
 from tests.factories import TenantFactory, UserFactory, provider_at
 from tests.fixtures.jsm import connect
 
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 OPERATOR_PASSWORD = "csp-" + "operator-pw"
 BRAND = "#0b5cad"
 LISTEN = """
@@ -36,16 +35,6 @@ def site(transactional_db, live_server, settings, fake_jsm, oidc_provider):
     fake_jsm.state.add_request_type(desk_id=desk.jira_id, name="Report a problem", fields=fields, group="Get help")
     UserFactory(username="operator", is_staff=True, is_superuser=True, password=OPERATOR_PASSWORD)
     return {"base": live_server.url, "desk": desk, "idp": idp}
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        yield browser
-        browser.close()
 
 
 class Watched:

@@ -10,31 +10,23 @@ Screenshots go to test-artifacts/first-hour/; the README's ones to docs/screensh
 GATEWAY_UPDATE_SCREENSHOTS=1.
 """
 
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.e2e import axe
+from tests.e2e import axe, screens
 from tests.e2e.test_run_command import _ctrl_c, _rest_of_output, _wait_for_links, run_command  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "first-hour"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DOCS = {"phone-my-requests", "phone-request-page", "phone-create-form", "error-page", "admin-home-checklist",
         "admin-home-empty-tenant"}  # fmt: skip
 
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    readme = REPO / "docs" / "screenshots" / f"{name}.png"
-    if name in DOCS and (os.environ.get("GATEWAY_UPDATE_SCREENSHOTS") or not readme.exists()):
-        shutil.copy(path, readme)
+    screens.shot(page, name, folder=ARTIFACTS, docs_name=name if name in DOCS else None)
 
 
 def checked(page, where: str, *, width: int | None = None) -> None:
@@ -54,16 +46,6 @@ def printed(output: str, pattern: str) -> tuple[str, ...]:
     found = re.search(pattern, output)
     assert found, f"bin/run did not print {pattern!r}:\n{output[-2500:]}"
     return found.groups()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        yield browser
-        browser.close()
 
 
 def phone(browser):

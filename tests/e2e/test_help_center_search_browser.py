@@ -2,19 +2,17 @@
 a request type (by its name) and a knowledge-base article (linking to it in JSM's portal), and follows the
 request type to its form. Screenshot: docs/screenshots/help-center-search.png (test-artifacts/search/ too)."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tenants.models import ServiceDesk
-from tests.e2e import axe
+from tests.e2e import axe, screens
 from tests.factories import TenantFactory, provider_at
 from tests.fixtures.jsm import connect
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "search"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture
@@ -31,16 +29,6 @@ def help_center(transactional_db, live_server, settings, fake_jsm, oidc_provider
     state.add_request_type(desk_id=desk.jira_id, name="Request hardware", group="Hardware")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return {"base": live_server.url, "desk": desk, "fake": fake_jsm, "idp": oidc_provider}
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser
@@ -74,8 +62,7 @@ def test_a_customer_searches_the_help_center_and_finds_a_request_type_and_an_art
     assert page.locator(".article mark").first.text_content().lower() == "password"
     assert page.input_value("#help-search-q") == "password"
     axe.assert_accessible(page, "help center search")
-    page.screenshot(path=str(ARTIFACTS / "help-center-search.png"), full_page=True)
-    shutil.copy(ARTIFACTS / "help-center-search.png", REPO / "docs" / "screenshots" / "help-center-search.png")
+    screens.shot(page, "help-center-search", folder=ARTIFACTS, docs_name="help-center-search", docs_always=True)
 
     page.click("a.tile:has-text('Password reset')")
     page.wait_for_selector("#id_summary")

@@ -6,21 +6,19 @@ Screenshots go to test-artifacts/locale/ and, when missing or with GATEWAY_UPDAT
 
 import base64
 import datetime as dt
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from fakes.jsm.fields import EVERY_FIELD
 from tenants.models import ServiceDesk
+from tests.e2e import screens
 from tests.e2e.axe import assert_accessible, install
 from tests.factories import TenantFactory, provider_at
 from tests.fixtures.jsm import connect
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "locale"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # A 2x2 PNG of the tenant's blue: a logo the admin uploaded.
 LOGO = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGPkZmr+z8DAwMTAwMDAAAAcNAIQrN8Y3gAAAABJRU5ErkJggg=="
@@ -29,12 +27,7 @@ WHEN = dt.datetime(2026, 12, 10, 14, 30, tzinfo=dt.UTC)  # 23:30 in Tokyo, 15:30
 
 
 def shot(page, name: str) -> None:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    docs = REPO / "docs" / "screenshots" / f"{name}.png"
-    if os.environ.get("GATEWAY_UPDATE_SCREENSHOTS") or not docs.exists():
-        docs.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, docs)
+    screens.shot(page, name, folder=ARTIFACTS, docs_name=name)
 
 
 @pytest.fixture
@@ -60,16 +53,6 @@ def site(transactional_db, live_server, settings, fake_jsm, oidc_provider):
     oidc_provider.user.update(email="grace@example.com", given_name="Grace", family_name="Hopper", name="Grace Hopper")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return {"base": live_server.url, "desk": desk, "state": state, "request_type": request_type}
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        yield browser
-        browser.close()
 
 
 def raise_with_a_meeting_and_a_comment(site, reporter_account_id: str) -> str:

@@ -16,11 +16,11 @@ import pytest
 from django.core.cache import cache
 
 from tenants.models import AtlassianSaml
+from tests.e2e.conftest import launch
 from tests.factories import TenantFactory, UserFactory, provider_at
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "native"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 OPERATOR_PASSWORD = "native-" + "operator-pw"
 RELAY = 'https://acme.atlassian.net/servicedesk/customer/portal/5?x=<b>&y="1"'
 
@@ -62,7 +62,7 @@ def test_a_customer_signs_in_to_atlassian_through_the_gateway_and_the_admin_test
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        browser = launch(playwright)
         page = browser.new_context().new_page()
         page.set_default_timeout(15_000)
 

@@ -7,30 +7,23 @@ Screenshots (help center, portal page, create form with a validation error, requ
 test-artifacts/portal/; they are copied to docs/screenshots/ when missing or GATEWAY_UPDATE_SCREENSHOTS=1.
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from fakes.jsm.fields import EVERY_FIELD
 from tenants.models import ServiceDesk
+from tests.e2e import screens
 from tests.factories import TenantFactory, provider_at
 from tests.fixtures.jsm import connect
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "portal"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 README_SHOTS = {"help-center", "desk-page", "create-validation-error", "request-page", "my-requests"}
 
 
 def shot(page, name: str) -> None:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    readme = REPO / "docs" / "screenshots" / f"portal-{name}.png"
-    if name in README_SHOTS and (os.environ.get("GATEWAY_UPDATE_SCREENSHOTS") or not readme.exists()):
-        readme.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, readme)
+    screens.shot(page, name, folder=ARTIFACTS, docs_name=f"portal-{name}" if name in README_SHOTS else None)
 
 
 @pytest.fixture
@@ -55,16 +48,6 @@ def portal(transactional_db, live_server, settings, fake_jsm, oidc_provider):
     state.add_request_type(desk_id=desks["HR"].jira_id, name="Leave request", group="General")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return {"base": live_server.url, "desk": desks["IT"], "fake": fake_jsm, "idp": oidc_provider}
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser

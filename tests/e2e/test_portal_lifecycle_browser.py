@@ -14,7 +14,8 @@ import pytest
 from fakes.jsm.fields import EVERY_FIELD, MORE_FIELDS
 from fakes.jsm.state import solid_png
 from tenants.models import ServiceDesk
-from tests.e2e.test_portal_browser import ARTIFACTS, BROWSER_ARGS, REPO
+from tests.e2e import screens
+from tests.e2e.test_portal_browser import ARTIFACTS, REPO
 from tests.factories import TenantFactory, provider_at
 from tests.fixtures.jsm import connect
 
@@ -32,14 +33,7 @@ SHOTS = {
 
 
 def shot(page, name: str) -> None:
-    import os
-    import shutil
-
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    docs = REPO / "docs" / "screenshots" / f"portal-{name}.png"
-    if name in SHOTS and (os.environ.get("GATEWAY_UPDATE_SCREENSHOTS") or not docs.exists()):
-        shutil.copy(path, docs)
+    screens.shot(page, name, folder=ARTIFACTS, docs_name=f"portal-{name}" if name in SHOTS else None)
 
 
 def fits_a_phone(page) -> None:
@@ -89,16 +83,6 @@ def lifecycle(transactional_db, live_server, settings, fake_jsm, oidc_provider):
         "org": org,
         "people": people,
     }
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        yield browser
-        browser.close()
 
 
 def _as(browser, idp, *, email, name, sub):

@@ -6,34 +6,18 @@ Screenshot: test-artifacts/portal/request-page-de-tokyo.png, copied to docs/scre
 GATEWAY_UPDATE_SCREENSHOTS=1.
 """
 
-import os
-import shutil
 from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.test_portal_browser import ARTIFACTS, BROWSER_ARGS, REPO, portal  # noqa: F401 (fixture used by name)
+from tests.e2e import screens
+from tests.e2e.test_portal_browser import ARTIFACTS, portal  # noqa: F401 (fixture used by name)
 
 AT = datetime(2026, 12, 10, 14, 30, tzinfo=UTC)  # 23:30 in Tokyo, 15:30 in Berlin
 
 
 def shot(page, name: str) -> None:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    docs = REPO / "docs" / "screenshots" / f"portal-{name}.png"
-    if os.environ.get("GATEWAY_UPDATE_SCREENSHOTS") or not docs.exists():
-        docs.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, docs)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        yield browser
-        browser.close()
+    screens.shot(page, name, folder=ARTIFACTS, docs_name=f"portal-{name}")
 
 
 @pytest.mark.browser

@@ -3,29 +3,22 @@ preset's help), the ACS URL and SP entity id appear with copy buttons as soon as
 the first save), the metadata is pasted, and Test connection signs in at samlify (a real SAML IdP) in a new
 window and shows the NameID, every attribute and the mapped result. Screenshots go to docs/screenshots/."""
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from providers.models import IdentityProvider
+from tests.e2e import screens
+from tests.e2e.conftest import launch
 from tests.factories import TenantFactory, UserFactory
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "saml-admin"
-SCREENSHOTS = REPO / "docs" / "screenshots"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "saml-admin-" + "pw"
 
 
 def shot(page, name: str) -> None:
-    """Into test-artifacts/ every run; into docs/screenshots/ only when asked (else the tree changes every run)."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    readme_shot = SCREENSHOTS / f"{name}.png"
-    if os.environ.get("GATEWAY_UPDATE_SCREENSHOTS") or not readme_shot.exists():
-        shutil.copy(ARTIFACTS / f"{name}.png", readme_shot)
+    screens.shot(page, name, folder=ARTIFACTS, docs_name=name)
 
 
 @pytest.fixture
@@ -45,7 +38,7 @@ def test_an_admin_adds_a_saml_provider_and_tests_it(setup):
     base, idp = setup
     metadata = idp.metadata()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        browser = launch(playwright)
         context = browser.new_context(viewport={"width": 1280, "height": 900},
                                       permissions=["clipboard-read", "clipboard-write"])  # fmt: skip
         context.set_default_timeout(15_000)

@@ -4,9 +4,8 @@ the account page, sign-out. Chromium drives the gateway (live_server) and panva'
 import pytest
 from django.core.cache import cache
 
+from tests.e2e.conftest import launch
 from tests.factories import ServiceDeskFactory, TenantFactory, provider_at
-
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture
@@ -26,7 +25,7 @@ def test_a_customer_follows_a_substitute_link_signs_in_at_panva_and_signs_out(
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        browser = launch(playwright)
         page = browser.new_page()
         page.route("**/fonts.googleapis.com/**", lambda route: route.abort())
         page.goto(f"{live_server.url}/acme/portal/5/")
