@@ -10,24 +10,24 @@ top-level GETs), Path-restricted to the tenant, Secure on https, lives 10 minute
 continuation whatever its outcome.
 """
 
-import base64
-import hashlib
-import re
 import secrets
 import time
-from dataclasses import asdict, dataclass, field
-
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
-from django.core import signing
+from dataclasses import dataclass, field
 
 from native.errors import PendingInvalid
+from sso_gateway.sealed_cookies import Refusal, Refusals, SealedCookies
+from sso_gateway.sealed_cookies import cookie_path as cookie_path  # the Path, for callers
 
-MAX_AGE = 600
-MAX_PENDING = 5
 PREFIX = "gwsaml_"
 SALT = "gateway.native.pending"
-_KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+REFUSALS = Refusals(
+    PendingInvalid,
+    malformed=Refusal("the continuation names no pending sign-in.", "saml_pending_missing"),
+    unknown=Refusal("no pending sign-in of this key in this browser.", "saml_pending_unknown"),
+    mismatch=Refusal("the pending sign-in belongs to another key or tenant.", "saml_pending_mismatch"),
+    expired=Refusal("the pending sign-in cookie is expired or was altered.", "saml_pending_expired"),
+    altered=Refusal("the pending sign-in cookie was altered.", "saml_pending_tampered"),
+)
 
 
 @dataclass(frozen=True)
@@ -47,71 +47,20 @@ class Pending:
         return PREFIX + self.key
 
 
-def _fernet() -> Fernet:
-    digest = hashlib.sha256(f"{SALT}:{settings.SECRET_KEY}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
-
-
-def seal(pending: Pending) -> str:
-    return _fernet().encrypt(signing.dumps(asdict(pending), salt=SALT, compress=True).encode()).decode()
-
-
-def unseal(value: str) -> Pending:
-    try:
-        data = signing.loads(_fernet().decrypt(value.encode(), ttl=MAX_AGE).decode(), salt=SALT, max_age=MAX_AGE)
-        return Pending(**data)
-    except InvalidToken as exc:
-        detail = "the pending sign-in cookie is expired or was altered."
-        raise PendingInvalid(detail, reason="saml_pending_expired") from exc
-    except (signing.BadSignature, TypeError, ValueError) as exc:
-        raise PendingInvalid("the pending sign-in cookie was altered.", reason="saml_pending_tampered") from exc
-
-
-def cookie_path(tenant_slug: str) -> str:
-    return f"/{tenant_slug}/"
+COOKIES = SealedCookies(Pending, PREFIX, SALT, REFUSALS)
+MAX_AGE, MAX_PENDING = COOKIES.max_age, COOKIES.max_pending
+seal, unseal = COOKIES.seal, COOKIES.unseal
 
 
 def store(response, *, pending: Pending, tenant_slug: str, request) -> None:
     """Set the cookie; drop the oldest pending ones beyond MAX_PENDING so the Cookie header stays small."""
-    for name in _stale(request):
-        response.delete_cookie(name, path=cookie_path(tenant_slug), samesite="Lax")
-    response.set_cookie(
-        pending.cookie_name,
-        seal(pending),
-        max_age=MAX_AGE,
-        path=cookie_path(tenant_slug),
-        secure=settings.GATEWAY_BASE_URL.startswith("https://"),
-        httponly=True,
-        samesite="Lax",
-    )
-
-
-def _stale(request) -> list[str]:
-    pending = [name for name in request.COOKIES if name.startswith(PREFIX)]
-    if len(pending) < MAX_PENDING:
-        return []
-
-    def issued(name: str) -> int:
-        try:
-            return _fernet().extract_timestamp(request.COOKIES[name].encode())
-        except InvalidToken:
-            return 0
-
-    return sorted(pending, key=issued)[: len(pending) - MAX_PENDING + 1]
+    COOKIES.store(response, pending, tenant_slug=tenant_slug, request=request)
 
 
 def load(request, *, key: str, tenant_id: int) -> Pending:
-    if not key or not _KEY.match(key):
-        raise PendingInvalid("the continuation names no pending sign-in.", reason="saml_pending_missing")
-    value = request.COOKIES.get(PREFIX + key)
-    if not value:
-        raise PendingInvalid("no pending sign-in of this key in this browser.", reason="saml_pending_unknown")
-    pending = unseal(value)
-    if not secrets.compare_digest(pending.key, key) or pending.tenant_id != tenant_id:
-        raise PendingInvalid("the pending sign-in belongs to another key or tenant.", reason="saml_pending_mismatch")
-    return pending
+    """The pending sign-in the continuation's `key` names, started in this browser for this tenant."""
+    return COOKIES.load(request, key, belongs=lambda pending: pending.tenant_id == tenant_id)
 
 
 def forget(response, *, key: str, tenant_slug: str) -> None:
-    if key and _KEY.match(key):
-        response.delete_cookie(PREFIX + key, path=cookie_path(tenant_slug), samesite="Lax")
+    COOKIES.forget(response, key, tenant_slug=tenant_slug)

@@ -12,31 +12,40 @@ top-level GET, which Lax allows) and Secure whenever the gateway's base URL is h
 10 minutes and is deleted by the callback, whatever its outcome.
 """
 
-import base64
-import hashlib
-import re
 import secrets
-from dataclasses import asdict, dataclass, field
-
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
-from django.core import signing
+from dataclasses import dataclass, field
 
 from providers.errors import TransactionInvalid
-
-MAX_AGE = 600
-MAX_PENDING = 5
-PREFIX = "gwtx_"
-SALT = "gateway.oidc.transaction"
-_STATE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+from sso_gateway.sealed_cookies import Refusal, Refusals, SealedCookies
+from sso_gateway.sealed_cookies import cookie_path as cookie_path  # the Path, for callers
 
 
 @dataclass(frozen=True)
-class Transaction:
+class ProviderSignIn:
+    """What a sign-in at an identity provider carries whatever the protocol (SAML's transaction extends it too)."""
+
     tenant_id: int
     provider_id: int
     next_path: str
     test: bool = False
+
+
+PREFIX = "gwtx_"
+SALT = "gateway.oidc.transaction"
+REFUSALS = Refusals(
+    TransactionInvalid,
+    malformed=Refusal("the provider sent back no usable state.", "state_missing"),
+    unknown=Refusal(
+        "no pending sign-in for this state in this browser (expired, finished, or started elsewhere).", "state_unknown"
+    ),
+    mismatch=Refusal("the sign-in cookie belongs to another state.", "state_mismatch"),
+    expired=Refusal("the sign-in cookie is expired or was altered.", "state_expired"),
+    altered=Refusal("the sign-in cookie was altered.", "state_tampered"),
+)
+
+
+@dataclass(frozen=True)
+class Transaction(ProviderSignIn):
     state: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     nonce: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     code_verifier: str = field(default_factory=lambda: secrets.token_urlsafe(48))
@@ -46,76 +55,20 @@ class Transaction:
         return PREFIX + self.state
 
 
-def _fernet() -> Fernet:
-    digest = hashlib.sha256(f"{SALT}:{settings.SECRET_KEY}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
-
-
-def seal(transaction: Transaction) -> str:
-    signed = signing.dumps(asdict(transaction), salt=SALT, compress=True)
-    return _fernet().encrypt(signed.encode()).decode()
-
-
-def unseal(value: str) -> Transaction:
-    try:
-        signed = _fernet().decrypt(value.encode(), ttl=MAX_AGE).decode()
-        data = signing.loads(signed, salt=SALT, max_age=MAX_AGE)
-        return Transaction(**data)
-    except InvalidToken as exc:
-        raise TransactionInvalid("the sign-in cookie is expired or was altered.", reason="state_expired") from exc
-    except (signing.BadSignature, TypeError, ValueError) as exc:
-        raise TransactionInvalid("the sign-in cookie was altered.", reason="state_tampered") from exc
-
-
-def cookie_path(tenant_slug: str) -> str:
-    return f"/{tenant_slug}/"
+COOKIES = SealedCookies(Transaction, PREFIX, SALT, REFUSALS, key_field="state")
+MAX_AGE, MAX_PENDING = COOKIES.max_age, COOKIES.max_pending
+seal, unseal = COOKIES.seal, COOKIES.unseal
 
 
 def store(response, *, transaction: Transaction, tenant_slug: str, request) -> None:
     """Set the cookie; drop the oldest pending ones beyond MAX_PENDING so the Cookie header stays small."""
-    for name in _stale(request):
-        response.delete_cookie(name, path=cookie_path(tenant_slug), samesite="Lax")
-    response.set_cookie(
-        transaction.cookie_name,
-        seal(transaction),
-        max_age=MAX_AGE,
-        path=cookie_path(tenant_slug),
-        secure=settings.GATEWAY_BASE_URL.startswith("https://"),
-        httponly=True,
-        samesite="Lax",
-    )
-
-
-def _stale(request) -> list[str]:
-    pending = [name for name in request.COOKIES if name.startswith(PREFIX)]
-    if len(pending) < MAX_PENDING:
-        return []
-
-    def issued(name: str) -> int:
-        try:
-            return _fernet().extract_timestamp(request.COOKIES[name].encode())
-        except InvalidToken:
-            return 0
-
-    return sorted(pending, key=issued)[: len(pending) - MAX_PENDING + 1]
+    COOKIES.store(response, transaction, tenant_slug=tenant_slug, request=request)
 
 
 def load(request, *, state: str) -> Transaction:
     """The transaction the provider's `state` points at (RFC 6749 10.12: CSRF protection of the callback)."""
-    if not state or not _STATE.match(state):
-        raise TransactionInvalid("the provider sent back no usable state.", reason="state_missing")
-    value = request.COOKIES.get(PREFIX + state)
-    if not value:
-        raise TransactionInvalid(
-            "no pending sign-in for this state in this browser (expired, finished, or started elsewhere).",
-            reason="state_unknown",
-        )
-    transaction = unseal(value)
-    if not secrets.compare_digest(transaction.state, state):
-        raise TransactionInvalid("the sign-in cookie belongs to another state.", reason="state_mismatch")
-    return transaction
+    return COOKIES.load(request, state)
 
 
 def forget(response, *, state: str, tenant_slug: str) -> None:
-    if state and _STATE.match(state):
-        response.delete_cookie(PREFIX + state, path=cookie_path(tenant_slug), samesite="Lax")
+    COOKIES.forget(response, state, tenant_slug=tenant_slug)

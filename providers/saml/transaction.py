@@ -13,32 +13,29 @@ and the cookie is Lax; when a POST arrives without it, the ACS answers with a pa
 fields again from the gateway's own origin, a same-site POST that carries it (providers/saml/views.py).
 """
 
-import base64
-import hashlib
 import re
-import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
-from django.core import signing
-
-from providers.errors import TransactionInvalid
+from providers.oidc import transaction as oidc_transaction
 from sso_gateway import saml
+from sso_gateway.sealed_cookies import Refusal, SealedCookies
 
-MAX_AGE = 600
-MAX_PENDING = 5
 PREFIX = "gwsaml_"
 SALT = "gateway.saml.transaction"
-_REQUEST_ID = re.compile(r"^_[0-9a-f]{40}$")
+# OIDC's refusals, but for the response's InResponseTo instead of the provider's state.
+REFUSALS = replace(
+    oidc_transaction.REFUSALS,
+    malformed=Refusal("the response answers no request of this gateway.", "saml_unknown_request"),
+    unknown=Refusal(
+        "no pending sign-in for this InResponseTo in this browser (expired, finished, or started elsewhere).",
+        "saml_unknown_request",
+    ),
+    mismatch=Refusal("the sign-in cookie belongs to another request.", "state_mismatch"),
+)
 
 
 @dataclass(frozen=True)
-class SamlTransaction:
-    tenant_id: int
-    provider_id: int
-    next_path: str
-    test: bool = False
+class SamlTransaction(oidc_transaction.ProviderSignIn):
     request_id: str = ""
 
     @classmethod
@@ -50,60 +47,38 @@ class SamlTransaction:
         return PREFIX + self.request_id
 
 
-def _fernet() -> Fernet:
-    digest = hashlib.sha256(f"{SALT}:{settings.SECRET_KEY}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+def _samesite(secure: bool) -> str:
+    """SameSite=None on https, for the provider's cross-site POST back (browsers refuse None without Secure)."""
+    return "None" if secure else "Lax"
 
 
-def seal(transaction: SamlTransaction) -> str:
-    return _fernet().encrypt(signing.dumps(asdict(transaction), salt=SALT, compress=True).encode()).decode()
-
-
-def unseal(value: str) -> SamlTransaction:
-    try:
-        data = signing.loads(_fernet().decrypt(value.encode(), ttl=MAX_AGE).decode(), salt=SALT, max_age=MAX_AGE)
-        return SamlTransaction(**data)
-    except InvalidToken as exc:
-        raise TransactionInvalid("the sign-in cookie is expired or was altered.", reason="state_expired") from exc
-    except (signing.BadSignature, TypeError, ValueError) as exc:
-        raise TransactionInvalid("the sign-in cookie was altered.", reason="state_tampered") from exc
-
-
-def _cookie_options(tenant_slug: str) -> dict:
-    secure = settings.GATEWAY_BASE_URL.startswith("https://")
-    return {"path": f"/{tenant_slug}/", "samesite": "None" if secure else "Lax", "secure": secure}
+COOKIES = SealedCookies(
+    SamlTransaction,
+    PREFIX,
+    SALT,
+    REFUSALS,
+    key_field="request_id",
+    key_pattern=re.compile(r"^_[0-9a-f]{40}$"),
+    samesite=_samesite,
+    drop_in_name_order=True,  # as it always has; its request IDs are random, so this is not by age
+)
+MAX_AGE, MAX_PENDING = COOKIES.max_age, COOKIES.max_pending
+seal, unseal = COOKIES.seal, COOKIES.unseal
 
 
 def store(response, *, transaction: SamlTransaction, tenant_slug: str, request) -> None:
-    """Set the cookie; drop the oldest pending ones beyond MAX_PENDING so the Cookie header stays small."""
-    options = _cookie_options(tenant_slug)
-    pending = sorted(name for name in request.COOKIES if name.startswith(PREFIX))
-    for name in pending[: max(0, len(pending) - MAX_PENDING + 1)]:
-        response.delete_cookie(name, path=options["path"], samesite=options["samesite"])
-    response.set_cookie(transaction.cookie_name, seal(transaction), max_age=MAX_AGE, httponly=True, **options)
+    """Set the cookie; drop pending ones beyond MAX_PENDING so the Cookie header stays small."""
+    COOKIES.store(response, transaction, tenant_slug=tenant_slug, request=request)
 
 
 def is_request_id(value: str) -> bool:
-    return bool(_REQUEST_ID.match(value or ""))
+    return COOKIES.is_key(value)
 
 
 def load(request, *, request_id: str) -> SamlTransaction:
     """The transaction of the request `request_id` (the response's InResponseTo) started in this browser."""
-    if not _REQUEST_ID.match(request_id or ""):
-        raise TransactionInvalid("the response answers no request of this gateway.", reason="saml_unknown_request")
-    value = request.COOKIES.get(PREFIX + request_id)
-    if not value:
-        raise TransactionInvalid(
-            "no pending sign-in for this InResponseTo in this browser (expired, finished, or started elsewhere).",
-            reason="saml_unknown_request",
-        )
-    transaction = unseal(value)
-    if not secrets.compare_digest(transaction.request_id, request_id):
-        raise TransactionInvalid("the sign-in cookie belongs to another request.", reason="state_mismatch")
-    return transaction
+    return COOKIES.load(request, request_id)
 
 
 def forget(response, *, request_id: str, tenant_slug: str) -> None:
-    if _REQUEST_ID.match(request_id or ""):
-        options = _cookie_options(tenant_slug)
-        response.delete_cookie(PREFIX + request_id, path=options["path"], samesite=options["samesite"])
+    COOKIES.forget(response, request_id, tenant_slug=tenant_slug)
