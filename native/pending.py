@@ -18,7 +18,8 @@ from native.errors import PendingInvalid
 from sso_gateway.sealed_cookies import Refusal, Refusals, SealedCookies
 from sso_gateway.sealed_cookies import cookie_path as cookie_path  # the Path, for callers
 
-PREFIX = "gwsaml_"
+# Its own prefix: the SAML sign-in transaction (gwsaml_) shares the path, and each drops its own oldest beyond five.
+PREFIX = "gwidp_"
 SALT = "gateway.native.pending"
 REFUSALS = Refusals(
     PendingInvalid,

@@ -69,7 +69,6 @@ class SealedCookies:
     max_age: int = MAX_AGE
     max_pending: int = MAX_PENDING
     samesite: str | Callable[[bool], str] = "Lax"  # a callable is given whether the cookie is Secure
-    drop_in_name_order: bool = False  # beyond max_pending, drop by name instead of oldest first
 
     def is_key(self, key: str | None) -> bool:
         return bool(self.key_pattern.match(key or ""))
@@ -119,7 +118,7 @@ class SealedCookies:
             except InvalidToken:
                 return 0
 
-        ordered = sorted(pending) if self.drop_in_name_order else sorted(pending, key=issued)
+        ordered = sorted(pending, key=issued)
         return ordered[: len(pending) - self.max_pending + 1]
 
     def load(self, request, key: str, *, belongs: Callable[[object], bool] = lambda value: True):

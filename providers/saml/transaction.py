@@ -60,7 +60,6 @@ COOKIES = SealedCookies(
     key_field="request_id",
     key_pattern=re.compile(r"^_[0-9a-f]{40}$"),
     samesite=_samesite,
-    drop_in_name_order=True,  # as it always has; its request IDs are random, so this is not by age
 )
 MAX_AGE, MAX_PENDING = COOKIES.max_age, COOKIES.max_pending
 seal, unseal = COOKIES.seal, COOKIES.unseal

@@ -117,3 +117,14 @@ def test_the_command_prepares_and_promotes(config):
         call_command("saml_idp_keys", "acme", "--promote", stdout=out)
     with pytest.raises(CommandError):
         call_command("saml_idp_keys", "nobody", stdout=out)
+
+
+def test_the_pending_request_cookie_never_shares_a_prefix_with_a_sign_in_transaction():
+    """Each kind drops its own oldest cookies beyond five by prefix: a shared prefix would let a SAML sign-in drop
+    the pending Atlassian request it is part of (or the other way round)."""
+    from native import pending
+    from providers.oidc import transaction as oidc_transaction
+    from providers.saml import transaction as saml_transaction
+
+    prefixes = [pending.PREFIX, oidc_transaction.PREFIX, saml_transaction.PREFIX]
+    assert not any(a != b and a.startswith(b) for a in prefixes for b in prefixes), prefixes

@@ -175,10 +175,3 @@ def test_a_custom_key_field_and_pattern():
     sealed = by_id.seal(Request("_1234"))
     assert by_id.load(request_with({"rq__1234": sealed}), "_1234") == Request("_1234")
     assert by_id.is_key("_1234") and not by_id.is_key(secrets.token_urlsafe(24))
-
-
-def test_dropping_in_name_order_when_asked():
-    by_name = SealedCookies(Ticket, "tk_", "tests.sealed", REFUSALS, drop_in_name_order=True)
-    names = [f"tk_{letter * 24}" for letter in "edcbafg"]
-    dropped = by_name.stale(request_with({name: by_name.seal(Ticket(tenant_id=7)) for name in names}))
-    assert dropped == sorted(names)[: len(names) - MAX_PENDING + 1]
