@@ -1,6 +1,7 @@
 """The portal's pages: tenant-scoped (`tenants.pages.tenant_page`), with what the Jira client raises turned
 into portal errors before `sso_gateway.pages` renders them: Jira down or rate-limiting after the client's
-retries is a 503 page with a reference id, an unknown item a 404; never a 500. An identity refused the
+retries is a 503 page with a reference id (so is a stored secret no encryption key reads), an unknown item a
+404; never a 500. An identity refused the
 Jira account its email finds is written to the sign-in log, under the reference its page shows.
 """
 
@@ -10,6 +11,7 @@ from portal import errors
 from portal.jira_portal import jira_portal_redirect
 from providers.errors import JiraAccountRefused
 from providers.services import login_event_record
+from tenants.crypto import SecretUnreadable
 from tenants.jira import errors as jira_errors
 from tenants.pages import tenant_page
 from tenants.services import NoJiraConnection
@@ -38,6 +40,10 @@ def portal_page(view=None, *, native_redirect: bool = True):
             raise
         except NoJiraConnection as exc:
             raise errors.JiraDown(str(exc), reason="no_jira_connection") from exc
+        except SecretUnreadable as exc:
+            # A stored secret (the Jira token, a provider's) no key of GATEWAY_ENCRYPTION_KEYS reads: an operator's
+            # problem (a key removed too early), shown to the customer as a help desk that cannot be reached now.
+            raise errors.JiraDown("a stored secret cannot be decrypted.", reason="secret_unreadable") from exc
         except jira_errors.JiraTransientError as exc:
             raise errors.JiraDown(str(exc)) from exc
         except jira_errors.JiraNotFound as exc:

@@ -164,3 +164,17 @@ def test_a_session_key_the_store_never_issued_is_not_kept_at_sign_in(customer, r
     request.session.save()
     assert request.session.session_key not in (None, planted)
     assert sessions.customer_get(request, tenant=customer.tenant) == customer
+
+
+def test_a_jira_token_no_encryption_key_reads_is_a_503_page_not_a_500(customer, desk, settings):
+    """An operator removed the key the Jira token was encrypted with: the customer gets the product's page with a
+    reference, the operator the reason in the error log."""
+    from cryptography.fernet import Fernet
+
+    from tenants.models import ErrorEvent
+
+    client = signed_in(customer)
+    settings.GATEWAY_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    page = client.get(desk.get_absolute_url())
+    assert page.status_code == 503 and b'class="reference"' in page.content
+    assert ErrorEvent.objects.filter(reason="secret_unreadable").exists()
