@@ -42,25 +42,10 @@ def customer_provision(*, customer: Customer, service_desk: ServiceDesk) -> Prov
     """Make sure `customer` can use `service_desk` in Jira; ready=False comes with a message for them."""
     if customer.tenant_id != service_desk.tenant_id:
         raise ValueError("The customer and the service desk belong to different tenants.")
-    rules = selectors.organization_rules_active(tenant=service_desk.tenant)
-    if provisioning_up_to_date(customer=customer, service_desk=service_desk, rules=rules):
-        return ProvisionResult(ready=True)
-    already_queued = customer.provisioning == Customer.Provisioning.RETRYING and customer.provisioning_queued_at
-    try:
-        customer_provision_now(customer=customer, service_desk=service_desk, retry=INTERACTIVE, rules=rules)
-    except errors.JiraTransientError as exc:
-        provisioning_mark(customer, Customer.Provisioning.RETRYING, f"Waiting for Jira: {exc}")
-        if not already_queued:
-            provisioning_retry_queue(customer_id=customer.pk, service_desk_id=service_desk.pk)
-        return ProvisionResult(ready=False, message=SETTING_UP % {"desk": service_desk.project_name})
-    except JiraAccountRefused as exc:
-        provisioning_mark(customer, Customer.Provisioning.FAILED, f"Refused ({exc.reason}): {exc.detail}")
-        raise
-    except errors.JiraError as exc:
-        logger.warning("Provisioning of customer %s in tenant %s failed: %s", customer.pk, customer.tenant_id, exc)
-        provisioning_mark(customer, Customer.Provisioning.FAILED, str(exc))
-        return ProvisionResult(ready=False, message=NOT_POSSIBLE % {"desk": service_desk.project_name})
-    return ProvisionResult(ready=True)
+    desk = {"desk": service_desk.project_name}
+    return _provision(
+        customer, service_desk, waiting=SETTING_UP % desk, failed=NOT_POSSIBLE % desk, tenant=service_desk.tenant
+    )
 
 
 def customer_organizations_apply(*, customer: Customer) -> ProvisionResult:
@@ -72,9 +57,33 @@ def customer_organizations_apply(*, customer: Customer) -> ProvisionResult:
     """
     if not JiraConnection.objects.filter(tenant_id=customer.tenant_id).exists():
         return ProvisionResult(ready=False, message="no Jira connection")
-    rules = selectors.organization_rules_active(tenant=customer.tenant)
-    if provisioning_up_to_date(customer=customer, service_desk=None, rules=rules):
+    return _provision(customer, None, waiting="retrying", failed="failed", tenant=customer.tenant)
+
+
+def _provision(customer: Customer, service_desk: ServiceDesk | None, *, waiting: str, failed: str, tenant):
+    """Provision now, or, with Jira down, mark the customer and queue one retry (`waiting`); Jira's refusal
+    marks them failed (`failed`); an identity refused the account of its email raises JiraAccountRefused."""
+    rules = selectors.organization_rules_active(tenant=tenant)
+    if provisioning_up_to_date(customer=customer, service_desk=service_desk, rules=rules):
         return ProvisionResult(ready=True)
+    already_queued = customer.provisioning == Customer.Provisioning.RETRYING and customer.provisioning_queued_at
+    try:
+        customer_provision_now(customer=customer, service_desk=service_desk, retry=INTERACTIVE, rules=rules)
+    except errors.JiraTransientError as exc:
+        provisioning_mark(customer, Customer.Provisioning.RETRYING, f"Waiting for Jira: {exc}")
+        if not already_queued:
+            provisioning_retry_queue(
+                customer_id=customer.pk, service_desk_id=service_desk.pk if service_desk is not None else None
+            )
+        return ProvisionResult(ready=False, message=waiting)
+    except JiraAccountRefused as exc:
+        provisioning_mark(customer, Customer.Provisioning.FAILED, f"Refused ({exc.reason}): {exc.detail}")
+        raise
+    except errors.JiraError as exc:
+        logger.warning("Provisioning of customer %s in tenant %s failed: %s", customer.pk, customer.tenant_id, exc)
+        provisioning_mark(customer, Customer.Provisioning.FAILED, str(exc))
+        return ProvisionResult(ready=False, message=failed)
+    return ProvisionResult(ready=True)
     already_queued = customer.provisioning == Customer.Provisioning.RETRYING and customer.provisioning_queued_at
     try:
         customer_provision_now(customer=customer, service_desk=None, retry=INTERACTIVE, rules=rules)
